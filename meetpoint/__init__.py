@@ -1,0 +1,1 @@
+"""Meetpoint: the platform on which prevention and harm reduction partners work together."""

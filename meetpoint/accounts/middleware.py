@@ -1,0 +1,14 @@
+from django.utils.functional import SimpleLazyObject
+
+from meetpoint.accounts.queries import acting_membership
+
+
+class ActingMembershipMiddleware:
+    """Puts `request.membership` (the acting membership, or None) on every request, computed lazily."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.membership = SimpleLazyObject(lambda: acting_membership(request))
+        return self.get_response(request)

@@ -1,0 +1,109 @@
+import hashlib
+import secrets
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from meetpoint.accounts.roles import PartnerType, Role, may_edit, may_manage_members, sees_participant_level
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may see comes from their memberships, never from the user alone."""
+
+
+class Organization(models.Model):
+    """A partner organization: the boundary of every participant-level record, and an HSDS organization.
+
+    Organizations imported from other directories (211 data) are listed but have no members until one joins.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)  # the HSDS id
+    name = models.CharField(max_length=255)
+    slug = models.SlugField(max_length=80, unique=True)
+    partner_type = models.CharField(max_length=32, choices=PartnerType.choices, default=PartnerType.OTHER)
+    alternate_name = models.CharField(max_length=255, blank=True)
+    description = models.TextField(blank=True)
+    email = models.EmailField(blank=True)
+    website = models.URLField(blank=True, max_length=500)
+    tax_status = models.CharField(max_length=100, blank=True)
+    tax_id = models.CharField(max_length=100, blank=True)
+    year_incorporated = models.PositiveIntegerField(null=True, blank=True)
+    legal_status = models.CharField(max_length=100, blank=True)
+    parent_organization = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL)
+    last_modified = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def unique_slug(name: str) -> str:
+        base = slugify(name)[:70] or "organization"
+        slug, n = base, 1
+        while Organization.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+
+class Membership(models.Model):
+    """A user's place in one organization, with the role that decides what they may do there."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.VIEWER)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "organization"], name="one_membership_per_org")]
+        ordering = ["organization__name"]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.organization} ({self.role})"
+
+    @property
+    def sees_participant_level(self) -> bool:
+        return sees_participant_level(self.role)
+
+    @property
+    def may_edit(self) -> bool:
+        return may_edit(self.role)
+
+    @property
+    def may_manage_members(self) -> bool:
+        return may_manage_members(self.role)
+
+
+class ApiToken(models.Model):
+    """A bearer token that acts as one membership. Only a hash is stored; the token is shown once."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, default="API token")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("API token")
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, membership: Membership, name: str = "API token") -> tuple["ApiToken", str]:
+        key = "mp_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(membership=membership, name=name, key_hash=cls.hash_key(key), prefix=key[:8])
+        return token, key
+
+    def touch(self) -> None:
+        ApiToken.objects.filter(pk=self.pk).update(last_used=timezone.now())

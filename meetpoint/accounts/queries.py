@@ -1,0 +1,54 @@
+"""Who is acting for which organization. Every other app's queries start from an acting membership."""
+
+import uuid
+
+from django.http import Http404, HttpRequest
+
+from meetpoint.accounts.models import ApiToken, Membership, Organization
+
+SESSION_KEY = "acting_membership_id"
+
+
+def memberships_of(user) -> list[Membership]:
+    if not user.is_authenticated:
+        return []
+    return list(Membership.objects.filter(user=user).select_related("organization"))
+
+
+def acting_membership(request: HttpRequest) -> Membership | None:
+    """The membership the signed-in user acts through: the one chosen in this session, else their first."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    memberships = Membership.objects.filter(user=user).select_related("organization", "user")
+    chosen = request.session.get(SESSION_KEY)
+    if chosen:
+        found = memberships.filter(pk=chosen).first()
+        if found:
+            return found
+    return memberships.order_by("organization__name").first()
+
+
+def membership_for_token(key: str) -> Membership | None:
+    token = (
+        ApiToken.objects.filter(key_hash=ApiToken.hash_key(key), revoked=False)
+        .select_related("membership__organization", "membership__user")
+        .first()
+    )
+    if token is None or not token.membership.user.is_active:
+        return None
+    token.touch()
+    return token.membership
+
+
+def organization_by_ref(ref: str) -> Organization:
+    """An organization by slug or HSDS id (as the CLI accepts ORG), or Http404."""
+    org = Organization.objects.filter(slug=ref).first()
+    if org is None:
+        try:
+            org = Organization.objects.filter(pk=uuid.UUID(str(ref))).first()
+        except ValueError:
+            org = None
+    if org is None:
+        raise Http404(f"No organization with slug or id {ref!r}.")
+    return org

@@ -1,0 +1,13 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from meetpoint.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("sign-in/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.home, name="home"),
+    path("switch/", views.switch_organization, name="switch"),
+    path("tokens/", views.tokens, name="tokens"),
+]

@@ -1,0 +1,42 @@
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from meetpoint.accounts import actions
+from meetpoint.accounts.models import ApiToken, Membership
+from meetpoint.accounts.permissions import membership_required
+from meetpoint.accounts.queries import SESSION_KEY, memberships_of
+
+
+@membership_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/home.html", {"memberships": memberships_of(request.user)})
+
+
+@require_POST
+@membership_required
+def switch_organization(request: HttpRequest) -> HttpResponse:
+    chosen = Membership.objects.filter(user=request.user, pk=request.POST.get("membership")).first()
+    if chosen is None:
+        raise Http404("No such membership.")
+    request.session[SESSION_KEY] = chosen.pk
+    messages.success(request, _("You now act for %(org)s.") % {"org": chosen.organization.name})
+    return redirect("accounts:home")
+
+
+@membership_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    membership = request.membership
+    new_key = None
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            if not actions.revoke_token(membership, request.POST.get("revoke")):
+                raise Http404("No such token.")
+            messages.success(request, _("Token revoked."))
+            return redirect("accounts:tokens")
+        name = (request.POST.get("name") or "API token").strip()[:100]
+        new_key = actions.issue_token(membership, name)
+    listed = ApiToken.objects.filter(membership=membership, revoked=False).order_by("-created")
+    return render(request, "accounts/tokens.html", {"tokens": listed, "new_key": new_key})

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DirectoryConfig(AppConfig):
+    name = "meetpoint.directory"
+    label = "directory"
+
+    def ready(self) -> None:
+        from meetpoint import navigation
+
+        navigation.register(_("Find services"), "directory:search", order=10, public=True)
+        navigation.register(_("Map"), "directory:map", order=11, public=True)
+        navigation.register(_("Mobile units today"), "directory:mobile_today", order=12, public=True)
+        navigation.register(_("Our services"), "directory:manage", order=20)

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from meetpoint.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("account/", include("meetpoint.accounts.urls")),
+    path("screening/", include("meetpoint.screening.urls")),
+    path("referrals/", include("meetpoint.referrals.urls")),
+    path("outreach/", include("meetpoint.outreach.urls")),
+    path("education/", include("meetpoint.education.urls")),
+    path("policy/", include("meetpoint.policy.urls")),
+    path("outcomes/", include("meetpoint.outcomes.urls")),
+    path("", include("meetpoint.directory.urls")),
+]
