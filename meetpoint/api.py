@@ -18,8 +18,12 @@ api = NinjaAPI(
 def invalid_input(request: HttpRequest, exc: ValidationError):
     """Bad input is a 400 that says which field is wrong and why."""
     problems = [
-        {"field": ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")),
-         "message": error.get("msg", "invalid")}
+        {
+            "field": ".".join(
+                str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")
+            ),
+            "message": error.get("msg", "invalid"),
+        }
         for error in exc.errors
     ]
     return api.create_response(request, {"detail": "Invalid input.", "errors": problems}, status=400)
@@ -33,7 +37,8 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError):
 
 
 def mount_routers() -> None:
-    from meetpoint.directory.api import hsds_router, router as directory_router
+    from meetpoint.directory.api import hsds_router
+    from meetpoint.directory.api import router as directory_router
 
     api.add_router("/hsds/", hsds_router)
     api.add_router("/directory/", directory_router)

@@ -17,8 +17,9 @@ class NavLink:
 _links: list[NavLink] = []
 
 
-def register(label, url_name: str, *, order: int = 100, public: bool = False,
-             roles: frozenset[str] | None = None) -> None:
+def register(
+    label, url_name: str, *, order: int = 100, public: bool = False, roles: frozenset[str] | None = None
+) -> None:
     if all(link.url_name != url_name for link in _links):
         _links.append(NavLink(label, url_name, order, public, roles))
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "ninja",
     "meetpoint.accounts",
     "meetpoint.directory",
+    "meetpoint.participants",
     "meetpoint.screening",
     "meetpoint.referrals",
     "meetpoint.outreach",

@@ -9,7 +9,7 @@ from meetpoint.accounts import actions
 from meetpoint.accounts.models import Membership, Organization
 from meetpoint.accounts.roles import PartnerType, Role
 
-PASSWORD = "correct-horse-battery-staple"
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105 — test world only
 ROLES = (Role.ADMIN, Role.STAFF, Role.ANALYST, Role.VIEWER)
 
 

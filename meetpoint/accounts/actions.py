@@ -13,8 +13,16 @@ def create_organization(name: str, partner_type: str, **fields) -> Organization:
 
 
 @transaction.atomic
-def add_member(organization: Organization, username: str, role: str = Role.VIEWER, *, password: str | None = None,
-               email: str = "", first_name: str = "", last_name: str = "") -> Membership:
+def add_member(
+    organization: Organization,
+    username: str,
+    role: str = Role.VIEWER,
+    *,
+    password: str | None = None,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+) -> Membership:
     user, created = User.objects.get_or_create(
         username=username, defaults={"email": email, "first_name": first_name, "last_name": last_name}
     )
@@ -24,8 +32,9 @@ def add_member(organization: Organization, username: str, role: str = Role.VIEWE
         else:
             user.set_unusable_password()
         user.save()
-    membership, _ = Membership.objects.update_or_create(user=user, organization=organization,
-                                                        defaults={"role": role})
+    membership, _ = Membership.objects.update_or_create(
+        user=user, organization=organization, defaults={"role": role}
+    )
     return membership
 
 

@@ -62,7 +62,9 @@ class Membership(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "organization"], name="one_membership_per_org")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="one_membership_per_org")
+        ]
         ordering = ["organization__name"]
 
     def __str__(self) -> str:
@@ -102,7 +104,9 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, membership: Membership, name: str = "API token") -> tuple["ApiToken", str]:
         key = "mp_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(membership=membership, name=name, key_hash=cls.hash_key(key), prefix=key[:8])
+        token = cls.objects.create(
+            membership=membership, name=name, key_hash=cls.hash_key(key), prefix=key[:8]
+        )
         return token, key
 
     def touch(self) -> None:

@@ -9,7 +9,7 @@ from datetime import date
 
 from django.utils import timezone
 
-DEMO_PASSWORD = "meetpoint-demo"  # printed by `make demo`; demo data only, never a real deployment
+DEMO_PASSWORD = "meetpoint-demo"  # noqa: S105 — printed by `make demo`; demo data only
 # The region's centre (a fictional county placed in Pennsylvania's coordinates).
 CENTER_LAT, CENTER_LON = 40.4406, -79.9959
 

@@ -25,12 +25,16 @@ class Taxonomy(models.Model):
 
 class TaxonomyTerm(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    taxonomy = models.ForeignKey(Taxonomy, null=True, blank=True, on_delete=models.CASCADE, related_name="terms")
+    taxonomy = models.ForeignKey(
+        Taxonomy, null=True, blank=True, on_delete=models.CASCADE, related_name="terms"
+    )
     code = models.CharField(max_length=100, db_index=True)
     name = models.CharField(max_length=255)
     name_es = models.CharField(max_length=255, blank=True)  # Spanish label for the public directory
     description = models.TextField(blank=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
     term_uri = models.URLField(blank=True, max_length=500)
     language = models.CharField(max_length=10, blank=True)
 
@@ -50,9 +54,12 @@ class Location(models.Model):
         VIRTUAL = "virtual", _("Virtual")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.CASCADE,
-                                     related_name="locations")
-    location_type = models.CharField(max_length=16, choices=LocationType.choices, default=LocationType.PHYSICAL)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="locations"
+    )
+    location_type = models.CharField(
+        max_length=16, choices=LocationType.choices, default=LocationType.PHYSICAL
+    )
     is_mobile = models.BooleanField(default=False, help_text=_("A mobile unit that stops at dated places."))
     name = models.CharField(max_length=255, blank=True)
     alternate_name = models.CharField(max_length=255, blank=True)
@@ -62,10 +69,14 @@ class Location(models.Model):
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     is_confidential = models.BooleanField(
-        default=False, help_text=_("Shown to the public only as an approximate area; exactly to signed-in partners.")
+        default=False,
+        help_text=_("Shown to the public only as an approximate area; exactly to signed-in partners."),
     )
-    public_area = models.CharField(max_length=255, blank=True,
-                                   help_text=_("What the public sees instead, e.g. 'Near Elm Park' or 'Call for the location'."))
+    public_area = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text=_("What the public sees instead, e.g. 'Near Elm Park' or 'Call for the location'."),
+    )
     external_identifier = models.CharField(max_length=255, blank=True)
     external_identifier_type = models.CharField(max_length=255, blank=True)
     last_modified = models.DateTimeField(auto_now=True)
@@ -143,15 +154,22 @@ class ServiceAtLocation(models.Model):
     description = models.TextField(blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["service", "location"], name="one_link_per_service_location")]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "location"], name="one_link_per_service_location")
+        ]
 
 
 class Phone(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.CASCADE,
-                                     related_name="phones")
-    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
-    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="phones"
+    )
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.CASCADE, related_name="phones"
+    )
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.CASCADE, related_name="phones"
+    )
     number = models.CharField(max_length=50)
     extension = models.CharField(max_length=20, blank=True)
     type = models.CharField(max_length=20, blank=True)  # text, voice, fax, cell, video, pager, textphone
@@ -162,8 +180,12 @@ class Language(models.Model):
     """A language a service or location works in (HSDS language object); `code` is ISO 639."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="languages")
-    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.CASCADE, related_name="languages")
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.CASCADE, related_name="languages"
+    )
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.CASCADE, related_name="languages"
+    )
     name = models.CharField(max_length=100, blank=True)
     code = models.CharField(max_length=10, db_index=True)
     note = models.TextField(blank=True)
@@ -176,10 +198,15 @@ class Schedule(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules")
-    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules")
-    service_at_location = models.ForeignKey(ServiceAtLocation, null=True, blank=True, on_delete=models.CASCADE,
-                                            related_name="schedules")
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules"
+    )
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules"
+    )
+    service_at_location = models.ForeignKey(
+        ServiceAtLocation, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules"
+    )
     weekday = models.PositiveSmallIntegerField(null=True, blank=True, help_text="0 = Monday … 6 = Sunday")
     date = models.DateField(null=True, blank=True, db_index=True)
     opens_at = models.TimeField()
@@ -197,9 +224,13 @@ class Schedule(models.Model):
     class Meta:
         ordering = ["date", "weekday", "opens_at"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="schedule_closes_after_opens"),
-            models.CheckConstraint(condition=models.Q(weekday__isnull=True) | models.Q(weekday__lte=6),
-                                   name="schedule_weekday_0_6"),
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")), name="schedule_closes_after_opens"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weekday__isnull=True) | models.Q(weekday__lte=6),
+                name="schedule_weekday_0_6",
+            ),
         ]
 
 
@@ -227,10 +258,15 @@ class ServiceCapacity(models.Model):
 
 class Contact(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.CASCADE,
-                                     related_name="contacts")
-    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts")
-    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts")
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts"
+    )
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts"
+    )
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts"
+    )
     name = models.CharField(max_length=255, blank=True)
     title = models.CharField(max_length=255, blank=True)
     department = models.CharField(max_length=255, blank=True)

@@ -11,7 +11,9 @@ LOADERS = ["directory", "screening", "referrals", "outreach", "education", "poli
 
 
 class Command(BaseCommand):
-    help = "Loads the fictional demo region (partners, services, mobile units, activity) and prints demo logins."
+    help = (
+        "Loads the fictional demo region (partners, services, mobile units, activity) and prints demo logins."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--reset", action="store_true", help="Load even if demo data is already present.")
@@ -42,8 +44,10 @@ class Command(BaseCommand):
     def _print_logins(self) -> None:
         from meetpoint.accounts.models import Membership
 
-        self.stdout.write(self.style.SUCCESS("\nDemo logins (password for all: %s):" % DEMO_PASSWORD))
-        demo = Membership.objects.filter(user__username__startswith="demo-").select_related("user", "organization")
+        self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD}):"))
+        demo = Membership.objects.filter(user__username__startswith="demo-").select_related(
+            "user", "organization"
+        )
         for membership in demo.order_by("organization__name", "role"):
             self.stdout.write(
                 f"  {membership.user.username:<28} {membership.get_role_display():<8} {membership.organization.name}"
