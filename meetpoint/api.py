@@ -37,12 +37,21 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError):
 
 
 def mount_routers() -> None:
-    from meetpoint.directory.api import hsds_router
     from meetpoint.directory.api import router as directory_router
+    from meetpoint.directory.hsds_api import hsds_router
 
     api.add_router("/hsds/", hsds_router)
     api.add_router("/directory/", directory_router)
-    for app in ("screening", "referrals", "outreach", "education", "policy", "outcomes"):
+    for app in (
+        "screening",
+        "referrals",
+        "inventory",
+        "outreach",
+        "education",
+        "policy",
+        "needs",
+        "outcomes",
+    ):
         module = __import__(f"meetpoint.{app}.api", fromlist=["router"])
         api.add_router(f"/{app}/", module.router)
 

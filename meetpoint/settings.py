@@ -44,9 +44,11 @@ INSTALLED_APPS = [
     "meetpoint.participants",
     "meetpoint.screening",
     "meetpoint.referrals",
+    "meetpoint.inventory",
     "meetpoint.outreach",
     "meetpoint.education",
     "meetpoint.policy",
+    "meetpoint.needs",
     "meetpoint.outcomes",
     "meetpoint.demo",
 ]

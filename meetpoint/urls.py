@@ -11,9 +11,11 @@ urlpatterns = [
     path("account/", include("meetpoint.accounts.urls")),
     path("screening/", include("meetpoint.screening.urls")),
     path("referrals/", include("meetpoint.referrals.urls")),
+    path("inventory/", include("meetpoint.inventory.urls")),
     path("outreach/", include("meetpoint.outreach.urls")),
     path("education/", include("meetpoint.education.urls")),
     path("policy/", include("meetpoint.policy.urls")),
+    path("needs/", include("meetpoint.needs.urls")),
     path("outcomes/", include("meetpoint.outcomes.urls")),
     path("", include("meetpoint.directory.urls")),
 ]

@@ -1,4 +1,3 @@
 from ninja import Router
 
 router = Router(tags=["directory"])
-hsds_router = Router(tags=["hsds"])

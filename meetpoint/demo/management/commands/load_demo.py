@@ -7,7 +7,17 @@ from meetpoint.accounts.models import Organization
 from meetpoint.demo.region import DEMO_PASSWORD, Region
 
 # In dependency order: each app's demo.py may use what earlier ones made.
-LOADERS = ["directory", "screening", "referrals", "outreach", "education", "policy", "outcomes"]
+LOADERS = [
+    "directory",
+    "screening",
+    "referrals",
+    "inventory",
+    "outreach",
+    "education",
+    "policy",
+    "needs",
+    "outcomes",
+]
 
 
 class Command(BaseCommand):

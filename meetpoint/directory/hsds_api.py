@@ -1,0 +1,3 @@
+from ninja import Router
+
+hsds_router = Router(tags=["hsds"])
