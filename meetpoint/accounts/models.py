@@ -111,3 +111,40 @@ class ApiToken(models.Model):
 
     def touch(self) -> None:
         ApiToken.objects.filter(pk=self.pk).update(last_used=timezone.now())
+
+
+class AuditEvent(models.Model):
+    """One entry of the append-only audit log. Each entry's hash covers the previous entry's hash, so any edit,
+    deletion or reordering breaks the chain (`meetpoint verify_audit` finds where)."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor_name = models.CharField(max_length=150, blank=True)  # kept when the user is deleted
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    action = models.CharField(max_length=64, db_index=True)  # e.g. "referral.view", "report.export"
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["organization", "at"], name="audit_org_at")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit events are append-only.")
+
+
+class AuditChainHead(models.Model):
+    """A single row holding the newest entry's hash; locking it serializes appends to the chain."""
+
+    last_hash = models.CharField(max_length=64, default="0" * 64)
