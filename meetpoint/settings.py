@@ -87,7 +87,13 @@ TEMPLATES = [
 ]
 
 DEFAULT_SQLITE_URL = f"sqlite:///{VAR_DIR / 'meetpoint.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(envstr("DATABASE_URL", DEFAULT_SQLITE_URL), conn_max_age=60)}
+# Persistent connections help a busy PostgreSQL deployment; off by default so tests and tools never hold one open.
+DATABASES = {
+    "default": dj_database_url.parse(
+        envstr("DATABASE_URL", DEFAULT_SQLITE_URL),
+        conn_max_age=envint("MEETPOINT_DB_CONN_MAX_AGE", 0, minimum=0),
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock up front, avoiding
     # "database is locked" surprises when two requests upgrade read transactions at the same time.
