@@ -115,6 +115,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = ["meetpoint.accounts.lockout.LockoutBackend"]
+MEETPOINT_LOCKOUT_FAILURES = envint("MEETPOINT_LOCKOUT_FAILURES", 5, minimum=1)
+MEETPOINT_LOCKOUT_MINUTES = envint("MEETPOINT_LOCKOUT_MINUTES", 15, minimum=1)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "directory:search"

@@ -148,3 +148,11 @@ class AuditChainHead(models.Model):
     """A single row holding the newest entry's hash; locking it serializes appends to the chain."""
 
     last_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class SignInFailure(models.Model):
+    """A failed sign-in, kept briefly to lock out password guessing (accounts/lockout.py)."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)

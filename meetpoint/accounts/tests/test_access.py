@@ -56,3 +56,35 @@ def test_outsider_cannot_revoke_anothers_token(world):
     assert response.status_code == 404
     token.refresh_from_db()
     assert not token.revoked
+
+
+def test_wrong_password_says_so_without_revealing_which(world):
+    response = world.client().post(
+        reverse("accounts:login"), {"username": "riverbend-staff", "password": "nope"}
+    )
+    assert response.status_code == 200
+    assert "correct username and password" in response.content.decode()
+
+
+def test_lockout_after_repeated_failures_even_with_right_password(world, settings):
+    from meetpoint.testworld import PASSWORD
+
+    settings.MEETPOINT_LOCKOUT_FAILURES = 3
+    client = world.client()
+    for _ in range(3):
+        client.post(reverse("accounts:login"), {"username": "riverbend-staff", "password": "wrong"})
+    response = client.post(reverse("accounts:login"), {"username": "riverbend-staff", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "Too many failed sign-ins" in response.content.decode()
+    assert client.get(reverse("accounts:home")).status_code == 302  # still signed out
+
+
+def test_other_usernames_are_not_locked(world, settings):
+    from meetpoint.testworld import PASSWORD
+
+    settings.MEETPOINT_LOCKOUT_FAILURES = 2
+    client = world.client()
+    for _ in range(2):
+        client.post(reverse("accounts:login"), {"username": "riverbend-staff", "password": "wrong"})
+    response = client.post(reverse("accounts:login"), {"username": "riverbend-admin", "password": PASSWORD})
+    assert response.status_code == 302
