@@ -32,6 +32,7 @@ class TaxonomyTerm(models.Model):
     name = models.CharField(max_length=255)
     name_es = models.CharField(max_length=255, blank=True)  # Spanish label for the public directory
     description = models.TextField(blank=True)
+    description_es = models.TextField(blank=True)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
@@ -43,6 +44,23 @@ class TaxonomyTerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def display_name(self, language: str | None = None) -> str:
+        """The name in the active language (Spanish when chosen and known), else English."""
+        from django.utils.translation import get_language
+
+        language = language or get_language() or "en"
+        if language.startswith("es") and self.name_es:
+            return self.name_es
+        return self.name
+
+    def display_description(self, language: str | None = None) -> str:
+        from django.utils.translation import get_language
+
+        language = language or get_language() or "en"
+        if language.startswith("es") and self.description_es:
+            return self.description_es
+        return self.description
 
 
 class Location(models.Model):
@@ -82,7 +100,11 @@ class Location(models.Model):
     last_modified = models.DateTimeField(auto_now=True)
 
     class Meta:
-        indexes = [models.Index(fields=["latitude", "longitude"], name="location_lat_lon")]
+        indexes = [
+            # Covers the search's bounding box: the box and the fixed/mobile test are read from the index alone.
+            models.Index(fields=["latitude", "longitude", "is_mobile", "id"], name="location_box"),
+            models.Index(fields=["is_mobile"], name="location_is_mobile"),
+        ]
 
     def __str__(self) -> str:
         return self.name or str(self.id)
@@ -157,6 +179,8 @@ class ServiceAtLocation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["service", "location"], name="one_link_per_service_location")
         ]
+        # Search goes from places to services: location first.
+        indexes = [models.Index(fields=["location", "service", "id"], name="link_location_service")]
 
 
 class Phone(models.Model):
@@ -232,6 +256,11 @@ class Schedule(models.Model):
                 name="schedule_weekday_0_6",
             ),
         ]
+
+    def weekday_name(self) -> str:
+        from django.utils.dates import WEEKDAYS
+
+        return str(WEEKDAYS[self.weekday]) if self.weekday is not None else ""
 
 
 class ServiceArea(models.Model):

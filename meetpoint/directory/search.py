@@ -2,10 +2,37 @@
 
 Interface (stable; other parts of Meetpoint call it):
     search_services(query: SearchQuery, membership=None, now=None) -> SearchPage
+
+How it works (docs/directory.md has the reasoning):
+- Service-level filters (active, text, taxonomy with children, language, free, organization, modified_after)
+  are one SQL query that is the same on SQLite and PostgreSQL.
+- With a point, locations are first cut to a bounding box on the indexed latitude/longitude (mobile units are
+  always candidates: where they are depends on the hour), then the exact haversine distance decides the radius
+  and the order. The public measures from a confidential site's approximate point; members from the exact one.
+- "Open now" reads each schedule row on the wall clock of its own time zone; the most specific schedules win
+  (service-at-location, then the service's own, then the location's). A mobile unit is open now while it is at
+  a dated stop, and it is located at that stop.
 """
 
+import math
+import re
+import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from meetpoint.directory import taxonomy
+from meetpoint.directory.hours import LocalClock, is_open
+from meetpoint.directory.visibility import PlaceView, place_of
+
+EARTH_RADIUS_KM = 6371.0088
+# A public point is rounded to 2 decimals (visibility.py); widen the box so no rounded site falls outside it.
+BOX_MARGIN_DEG = 0.01
+LANGUAGE_CODE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 
 
 @dataclass
@@ -32,6 +59,10 @@ class ServiceHit:
     location: object | None  # the nearest matching Location (None for services with no location)
     distance_km: float | None  # set when the query names a point
     open_now: bool | None = None
+    # What this viewer may see of the location (exact, or an approximate area for a confidential site),
+    # and for a mobile unit the stop it stands at now (or its next stop today).
+    place: PlaceView | None = None
+    stop: object | None = None  # a Schedule row of the mobile unit, or None
 
 
 @dataclass
@@ -46,5 +77,404 @@ class SearchPage:
         return max(1, -(-self.total // self.per_page))
 
 
+class SearchError(ValueError):
+    """A query that cannot be answered as asked; `field` names the parameter."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
+    dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
+    cos_lat = max(math.cos(math.radians(lat)), 1e-6)
+    dlon = min(180.0, math.degrees(radius_km / (EARTH_RADIUS_KM * cos_lat)))
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
+
+
+def validate(query: SearchQuery) -> None:
+    """Raises SearchError naming the first parameter that is out of range or unknown."""
+    max_radius = getattr(settings, "MEETPOINT_MAX_RADIUS_KM", 500)
+    max_page = getattr(settings, "MEETPOINT_MAX_PAGE_SIZE", 100)
+    if (query.latitude is None) != (query.longitude is None):
+        raise SearchError("lat" if query.latitude is None else "lon", "give both latitude and longitude.")
+    if query.latitude is not None and not -90 <= query.latitude <= 90:
+        raise SearchError("lat", f"latitude {query.latitude} is outside -90..90.")
+    if query.longitude is not None and not -180 <= query.longitude <= 180:
+        raise SearchError("lon", f"longitude {query.longitude} is outside -180..180.")
+    if query.radius_km is not None:
+        if query.latitude is None:
+            raise SearchError("radius_km", "a radius needs a point (lat and lon).")
+        if not 0 < query.radius_km <= max_radius:
+            raise SearchError("radius_km", f"radius must be more than 0 and at most {max_radius} km.")
+    unknown = taxonomy.unknown_codes(query.taxonomy_codes)
+    if unknown:
+        raise SearchError("taxonomy", f"unknown service type code(s): {', '.join(unknown)}.")
+    for term_id in query.taxonomy_term_ids:
+        try:
+            uuid.UUID(str(term_id))
+        except ValueError:
+            raise SearchError("taxonomy_term_id", f"{term_id!r} is not a UUID.") from None
+    if query.organization_id:
+        try:
+            uuid.UUID(str(query.organization_id))
+        except ValueError:
+            raise SearchError("organization_id", f"{query.organization_id!r} is not a UUID.") from None
+    if query.language and not LANGUAGE_CODE.match(query.language):
+        raise SearchError("language", f"{query.language!r} is not an ISO 639 language code.")
+    if query.page < 1:
+        raise SearchError("page", "pages start at 1.")
+    if not 1 <= query.per_page <= max_page:
+        raise SearchError("per_page", f"per_page must be 1..{max_page}.")
+
+
+def _words(text: str) -> list[str]:
+    return [word for word in re.split(r"[\s,;]+", text.strip().lower()) if word][:8]
+
+
+def service_conditions(query: SearchQuery, prefix: str = "", outer: str = "pk") -> list:
+    """The service-level filters as ORM conditions, on Service (prefix "") or on a model that reaches the
+    service through `prefix` (e.g. "service__" from ServiceAtLocation, with `outer` "service_id")."""
+    from meetpoint.directory.models import Language, Service, TaxonomyTerm
+
+    through = Service.taxonomy_terms.through
+    conditions = [Q(**{f"{prefix}status": Service.Status.ACTIVE})]
+    term_ids = set()
+    if query.taxonomy_codes:
+        term_ids |= taxonomy.term_ids_for_codes(query.taxonomy_codes)
+    if query.taxonomy_term_ids:
+        term_ids |= taxonomy.with_descendants(uuid.UUID(str(pk)) for pk in query.taxonomy_term_ids)
+    if query.taxonomy_codes or query.taxonomy_term_ids:
+        conditions.append(
+            Q(Exists(through.objects.filter(service_id=OuterRef(outer), taxonomyterm_id__in=term_ids)))
+        )
+    for word in _words(query.text):
+        matched_terms = TaxonomyTerm.objects.filter(
+            Q(name__icontains=word) | Q(name_es__icontains=word) | Q(code__icontains=word)
+        ).values_list("id", flat=True)
+        condition = (
+            Q(**{f"{prefix}name__icontains": word})
+            | Q(**{f"{prefix}description__icontains": word})
+            | Q(**{f"{prefix}organization__name__icontains": word})
+        )
+        term_hits = taxonomy.with_descendants(list(matched_terms))
+        if term_hits:
+            condition |= Q(
+                Exists(through.objects.filter(service_id=OuterRef(outer), taxonomyterm_id__in=term_hits))
+            )
+        conditions.append(condition)
+    if query.language:
+        code = query.language.lower()
+        spoken = Q(code__iexact=code) | Q(code__istartswith=f"{code}-")
+        conditions.append(
+            Q(Exists(Language.objects.filter(spoken, service_id=OuterRef(outer))))
+            | Q(
+                Exists(
+                    Language.objects.filter(
+                        spoken, location__service_at_locations__service_id=OuterRef(outer)
+                    )
+                )
+            )
+        )
+    if query.free_only:
+        conditions.append(Q(**{f"{prefix}is_free": True}))
+    if query.organization_id:
+        conditions.append(Q(**{f"{prefix}organization_id": query.organization_id}))
+    if query.modified_after:
+        conditions.append(Q(**{f"{prefix}last_modified__gt": query.modified_after}))
+    return conditions
+
+
+def matching_services(query: SearchQuery):
+    """Active services passing every service-level filter (no location, hours or paging)."""
+    from meetpoint.directory.models import Service
+
+    return Service.objects.filter(*service_conditions(query))
+
+
+@dataclass
+class _Pair:
+    service_id: object
+    location_id: object | None
+    sal_id: object | None
+    latitude: float | None = None
+    longitude: float | None = None
+    is_confidential: bool = False
+    is_mobile: bool = False
+    public_area: str = ""
+    open_now: bool = False
+    stop: object | None = None
+    distance_km: float | None = None
+
+
+PAIR_COLUMNS = (
+    "service_id",
+    "location_id",
+    "id",
+    "location__latitude",
+    "location__longitude",
+    "location__is_confidential",
+    "location__is_mobile",
+    "location__public_area",
+)
+
+
+ID_LIST_LIMIT = 5000
+
+
+def _candidate_pairs(services, query: SearchQuery) -> list[_Pair]:
+    from meetpoint.directory.models import Location, ServiceAtLocation
+
+    if query.latitude is None or query.radius_km is None:
+        return _pairs_joined(services, query)
+    # Place first: one query joins the locations in the indexed box to their services and applies the service
+    # filters there, so 100,000s of services shrink to the few hundred offered nearby. Mobile units (few) are
+    # always candidates, since where they stand depends on the hour.
+    south, north, west, east = bounding_box(query.latitude, query.longitude, query.radius_km)
+    links = ServiceAtLocation.objects.filter(*service_conditions(query, "service__", "service_id"))
+    if query.postcode:
+        links = links.filter(_postcode_condition(query.postcode))
+    boxed = links.filter(
+        location__latitude__gte=south - BOX_MARGIN_DEG,
+        location__latitude__lte=north + BOX_MARGIN_DEG,
+        location__longitude__gte=west - BOX_MARGIN_DEG,
+        location__longitude__lte=east + BOX_MARGIN_DEG,
+        location__is_mobile=False,
+    )
+    parts = [boxed]
+    # An explicit (short) list of the mobile units keeps the planner starting from places, not services.
+    mobile_ids = list(Location.objects.filter(is_mobile=True).values_list("pk", flat=True)[:ID_LIST_LIMIT])
+    if mobile_ids:
+        parts.append(links.filter(location_id__in=mobile_ids))
+    return [_Pair(*row) for part in parts for row in part.values_list(*PAIR_COLUMNS)]
+
+
+def _postcode_condition(postcode: str):
+    from meetpoint.directory.models import Address
+
+    return Q(
+        Exists(Address.objects.filter(location_id=OuterRef("location_id"), postal_code__iexact=postcode))
+    )
+
+
+def _pairs_joined(services, query: SearchQuery) -> list[_Pair]:
+    from meetpoint.directory.models import ServiceAtLocation
+
+    links = ServiceAtLocation.objects.filter(service__in=services)
+    if query.postcode:
+        links = links.filter(_postcode_condition(query.postcode))
+    pairs = [_Pair(*row) for row in links.values_list(*PAIR_COLUMNS)]
+    if query.latitude is None and not query.postcode:
+        # Services offered nowhere in particular (phone lines, online) still match non-spatial searches.
+        placed = ServiceAtLocation.objects.filter(service_id=OuterRef("pk"))
+        pairs += [
+            _Pair(pk, None, None)
+            for pk in services.filter(~Exists(placed)).values_list("pk", flat=True).order_by()
+        ]
+    return pairs
+
+
+# What "open now" and the mobile stop need of a schedule row: light named tuples, not model instances.
+SCHEDULE_COLUMNS = (
+    "id",
+    "service_id",
+    "location_id",
+    "service_at_location_id",
+    "weekday",
+    "date",
+    "opens_at",
+    "closes_at",
+    "timezone",
+    "valid_from",
+    "valid_to",
+    "stop_name",
+    "stop_latitude",
+    "stop_longitude",
+)
+
+
+def _schedule_state(pairs: list[_Pair], now: datetime) -> None:
+    """Sets open_now on each pair, and for mobile units the stop they stand at now (or next today)."""
+    from meetpoint.directory.models import Schedule
+
+    if not pairs:
+        return
+    clock = LocalClock(now)
+    local = clock.local("")
+    # Every zone is within a day of the region's: rows of yesterday..tomorrow cover every wall clock.
+    days = [(local + timedelta(days=d)).date() for d in (-1, 0, 1)]
+    service_ids = {p.service_id for p in pairs}
+    location_ids = {p.location_id for p in pairs if p.location_id}
+    sal_ids = {p.sal_id for p in pairs if p.sal_id}
+    owners = (
+        Q(service_id__in=service_ids)
+        | Q(location_id__in=location_ids)
+        | Q(service_at_location_id__in=sal_ids)
+    )
+    if len(service_ids) + len(location_ids) + len(sal_ids) > 5000:
+        owners = Q()  # big unspatial queries: read the day's rows of every owner rather than a huge IN list
+    rows = (
+        Schedule.objects.filter(owners)
+        .filter(Q(date__isnull=True, weekday__in={d.weekday() for d in days}) | Q(date__in=days))
+        .values_list(*SCHEDULE_COLUMNS, named=True)
+    )
+    by_sal: dict = {}
+    by_service: dict = {}  # service-wide rows (no location)
+    by_service_location: dict = {}
+    by_location: dict = {}
+    for row in rows.order_by():
+        if row.service_at_location_id:
+            by_sal.setdefault(row.service_at_location_id, []).append(row)
+        elif row.service_id and row.location_id:
+            by_service_location.setdefault((row.service_id, row.location_id), []).append(row)
+        elif row.service_id:
+            by_service.setdefault(row.service_id, []).append(row)
+        elif row.location_id:
+            by_location.setdefault(row.location_id, []).append(row)
+    for pair in pairs:
+        rows_for_pair = (
+            by_sal.get(pair.sal_id)
+            or by_service_location.get((pair.service_id, pair.location_id))
+            or by_service.get(pair.service_id)
+            or by_location.get(pair.location_id)
+            or []
+        )
+        open_rows = [row for row in rows_for_pair if is_open(row, clock)] if rows_for_pair else []
+        pair.open_now = bool(open_rows)
+        if pair.is_mobile:
+            pair.stop = _current_or_next_stop(rows_for_pair, open_rows, clock)
+            if pair.stop is not None:
+                pair.latitude, pair.longitude = pair.stop.stop_latitude, pair.stop.stop_longitude
+
+
+def _current_or_next_stop(rows, open_rows, clock: LocalClock):
+    stops = [row for row in rows if row.date is not None and row.stop_latitude is not None]
+    current = [row for row in open_rows if row in stops]
+    if current:
+        return current[0]
+    later = []
+    for row in stops:
+        local = clock.local(row.timezone)
+        if row.date == local.date() and row.opens_at > local.time().replace(tzinfo=None):
+            later.append(row)
+    return min(later, key=lambda row: row.opens_at) if later else None
+
+
+def _place(pair: _Pair, membership) -> PlaceView:
+    stand_in = SimpleNamespace(
+        is_confidential=pair.is_confidential,
+        latitude=pair.latitude,
+        longitude=pair.longitude,
+        public_area=pair.public_area,
+    )
+    return place_of(stand_in, membership)
+
+
 def search_services(query: SearchQuery, membership=None, now: datetime | None = None) -> SearchPage:
-    raise NotImplementedError("directory search is being built")
+    """One page of matching active services, each at its best location (nearest, or open now)."""
+    validate(query)
+    now = now or timezone.now()
+    services = matching_services(query)
+    offset = (query.page - 1) * query.per_page
+    spatial = query.latitude is not None
+
+    if not spatial and not query.postcode and not query.open_now:
+        # Nothing depends on places or hours: page in the database by name.
+        total = services.count()
+        ids = list(
+            services.order_by("name", "id").values_list("pk", flat=True)[offset : offset + query.per_page]
+        )
+        pairs = _first_pairs(ids)
+        _schedule_state(pairs, now)
+        return SearchPage(_hits(pairs, ids, membership), total, query.page, query.per_page)
+
+    pairs = _candidate_pairs(services, query)
+    _schedule_state(pairs, now)
+    if query.open_now:
+        pairs = [pair for pair in pairs if pair.open_now]
+    best: dict = {}
+    if spatial:
+        for pair in pairs:
+            if pair.latitude is None or pair.longitude is None:
+                continue
+            place = _place(pair, membership)
+            pair.distance_km = haversine_km(query.latitude, query.longitude, place.latitude, place.longitude)
+            if query.radius_km is not None and pair.distance_km > query.radius_km:
+                continue
+            kept = best.get(pair.service_id)
+            if kept is None or pair.distance_km < kept.distance_km:
+                best[pair.service_id] = pair
+    else:
+        for pair in pairs:
+            kept = best.get(pair.service_id)
+            if kept is None or (pair.open_now and not kept.open_now):
+                best[pair.service_id] = pair
+    names = dict(services.model.objects.filter(pk__in=list(best)).values_list("pk", "name")) if best else {}
+    if spatial:
+        ordered = sorted(
+            best.values(), key=lambda p: (p.distance_km, names.get(p.service_id, ""), str(p.service_id))
+        )
+    else:
+        ordered = sorted(
+            best.values(), key=lambda p: (names.get(p.service_id, "").lower(), str(p.service_id))
+        )
+    page_pairs = ordered[offset : offset + query.per_page]
+    ids = [pair.service_id for pair in page_pairs]
+    return SearchPage(_hits(page_pairs, ids, membership), len(ordered), query.page, query.per_page)
+
+
+def _first_pairs(service_ids: list) -> list[_Pair]:
+    """For a page of services without a point: each at its first location by name (or none)."""
+    from meetpoint.directory.models import ServiceAtLocation
+
+    first: dict = {}
+    links = (
+        ServiceAtLocation.objects.filter(service_id__in=service_ids)
+        .order_by("location__name", "location_id")
+        .values_list(
+            "service_id",
+            "location_id",
+            "id",
+            "location__latitude",
+            "location__longitude",
+            "location__is_confidential",
+            "location__is_mobile",
+            "location__public_area",
+        )
+    )
+    for row in links:
+        first.setdefault(row[0], _Pair(*row))
+    return [first.get(pk) or _Pair(pk, None, None) for pk in service_ids]
+
+
+def _hits(pairs: list[_Pair], service_ids: list, membership) -> list[ServiceHit]:
+    from meetpoint.directory.models import Location, Service
+
+    services = (
+        Service.objects.filter(pk__in=service_ids)
+        .select_related("organization")
+        .prefetch_related("taxonomy_terms", "languages")
+    )
+    by_id = {service.pk: service for service in services}
+    location_ids = [pair.location_id for pair in pairs if pair.location_id]
+    locations = {
+        loc.pk: loc
+        for loc in Location.objects.filter(pk__in=location_ids).prefetch_related("addresses", "languages")
+    }
+    hits = []
+    for pair in pairs:
+        service = by_id.get(pair.service_id)
+        if service is None:
+            continue
+        location = locations.get(pair.location_id)
+        place = _place(pair, membership) if location is not None else None
+        hits.append(ServiceHit(service, location, pair.distance_km, pair.open_now, place, pair.stop))
+    return hits

@@ -1,20 +1,272 @@
-from django.shortcuts import render
+"""Pages of the directory: the public search, service detail, map and mobile units (no login), and the
+editing pages where admin and staff keep their own organization's services, locations and hours."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from meetpoint.accounts.permissions import membership_required
+from meetpoint.directory import actions, queries
+from meetpoint.directory.forms import LocationForm, ScheduleForm, SearchForm, ServiceForm
+from meetpoint.directory.hours import LocalClock, is_open
+from meetpoint.directory.search import SearchError, search_services
+from meetpoint.directory.visibility import place_of
+
+EDITORS = frozenset({"admin", "staff"})
+SEARCH_FIELD_NAMES = {"text": "q", "taxonomy": "taxonomy", "language": "language", "page": "page"}
 
 
-def search(request):
-    return render(request, "base.html")
+def _run_search(request: HttpRequest, per_page: int | None = None, always: bool = False):
+    form = SearchForm(request.GET if (request.GET or always) else None)
+    results = None
+    if form.is_bound and form.is_valid():
+        try:
+            results = search_services(form.to_query(per_page), request.membership)
+        except SearchError as problem:
+            field = SEARCH_FIELD_NAMES.get(problem.field, problem.field)
+            form.add_error(field if field in form.fields else None, problem.message)
+    return form, results
 
 
-def map_view(request):
-    return render(request, "base.html")
+def _page_links(request: HttpRequest, results) -> dict:
+    def url_for(number: int) -> str:
+        params = request.GET.copy()
+        params["page"] = str(number)
+        return "?" + params.urlencode()
+
+    if results is None:
+        return {}
+    return {
+        "previous_url": url_for(results.page - 1) if results.page > 1 else None,
+        "next_url": url_for(results.page + 1) if results.page < results.total_pages else None,
+    }
 
 
-def mobile_today(request):
-    return render(request, "base.html")
+def search(request: HttpRequest) -> HttpResponse:
+    form, results = _run_search(request)
+    context = {"form": form, "results": results, **_page_links(request, results)}
+    return render(request, "directory/search.html", context)
 
 
-@membership_required
-def manage(request):
-    return render(request, "base.html")
+def map_view(request: HttpRequest) -> HttpResponse:
+    form, results = _run_search(
+        request, per_page=getattr(settings, "MEETPOINT_MAX_PAGE_SIZE", 100), always=True
+    )
+    context = {
+        "form": form,
+        "results": results,
+        "tiles": getattr(settings, "MEETPOINT_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        "center": _region_centre(),
+        **_page_links(request, results),
+    }
+    return render(request, "directory/map.html", context)
+
+
+def _region_centre() -> tuple[float, float]:
+    from meetpoint.directory.models import Location
+
+    points = Location.objects.filter(latitude__isnull=False, is_confidential=False).values_list(
+        "latitude", "longitude"
+    )[:500]
+    points = list(points)
+    if not points:
+        return (40.4406, -79.9959)
+    return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+
+
+def service_detail(request: HttpRequest, pk) -> HttpResponse:
+    service = queries.public_service(pk)
+    membership = request.membership
+    clock = LocalClock(timezone.now())
+    today = clock.local("").date()
+    service_rows = [row for row in service.schedules.all() if row.location_id is None]
+    places = []
+    for link in service.service_at_locations.all():
+        location = link.location
+        rows = list(link.schedules.all()) or service_rows or list(location.schedules.all())
+        weekly = sorted((r for r in rows if r.weekday is not None), key=lambda r: (r.weekday, r.opens_at))
+        dated = sorted(
+            (r for r in rows if r.date is not None and r.date >= today), key=lambda r: (r.date, r.opens_at)
+        )[:14]
+        place = place_of(location, membership)
+        stops = []
+        for row in dated:
+            stop_place = None
+            if row.stop_latitude is not None:
+                stop_place = _stop_place(location, row, membership)
+            stops.append({"row": row, "place": stop_place})
+        places.append(
+            {
+                "location": location,
+                "place": place,
+                "address": location.addresses.first() if place.exact else None,
+                "phones": list(location.phones.all()),
+                "weekly": weekly,
+                "stops": stops,
+                "open_now": any(is_open(r, clock) for r in rows),
+            }
+        )
+    if not places and service_rows:
+        places.append(
+            {
+                "location": None,
+                "weekly": [r for r in service_rows if r.weekday is not None],
+                "stops": [],
+                "open_now": any(is_open(r, clock) for r in service_rows),
+            }
+        )
+    context = {
+        "service": service,
+        "places": places,
+        "capacity": service.capacities.first(),
+        "terms": list(service.taxonomy_terms.all()),
+    }
+    return render(request, "directory/service_detail.html", context)
+
+
+def _stop_place(location, row, membership):
+    from types import SimpleNamespace
+
+    stand_in = SimpleNamespace(
+        is_confidential=location.is_confidential,
+        latitude=row.stop_latitude,
+        longitude=row.stop_longitude,
+        public_area=location.public_area,
+    )
+    return place_of(stand_in, membership)
+
+
+def mobile_today(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    clock = LocalClock(timezone.now())
+    units = []
+    for entry in queries.mobile_units_today(today):
+        stops = []
+        for row in entry["stops"]:
+            place = (
+                _stop_place(entry["unit"], row, request.membership) if row.stop_latitude is not None else None
+            )
+            stops.append({"row": row, "place": place, "open_now": is_open(row, clock)})
+        units.append({**entry, "stops": stops})
+    return render(request, "directory/mobile_today.html", {"units": units, "today": today})
+
+
+# --- Editing: own organization only; admin and staff; another organization's id is a 404 ---
+
+
+def _apply_errors(form, problem: actions.DirectoryInputError) -> None:
+    for field, message in problem.errors.items():
+        form.add_error(field if field in form.fields else None, message)
+
+
+@membership_required(roles=EDITORS)
+def manage(request: HttpRequest) -> HttpResponse:
+    membership = request.membership
+    context = {
+        "services": queries.own_services(membership).order_by("name"),
+        "locations": queries.own_locations(membership).order_by("name"),
+    }
+    return render(request, "directory/manage.html", context)
+
+
+@membership_required(roles=EDITORS)
+def service_edit(request: HttpRequest, pk=None) -> HttpResponse:
+    membership = request.membership
+    service = queries.own_service(membership, pk) if pk else None
+    initial = ServiceForm.initial_for(service) if service else {"status": "active", "accepts_referrals": True}
+    form = ServiceForm(request.POST or None, initial=initial, organization=membership.organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = actions.save_service(membership.organization, form.to_input(), service)
+        except actions.DirectoryInputError as problem:
+            _apply_errors(form, problem)
+        else:
+            messages.success(request, _("Saved %(name)s.") % {"name": saved.name})
+            return redirect("directory:service_edit", pk=saved.pk)
+    schedules = (
+        service.schedules.filter(location__isnull=True).order_by("date", "weekday", "opens_at")
+        if service
+        else []
+    )
+    context = {"form": form, "service": service, "schedules": schedules, "schedule_form": ScheduleForm()}
+    return render(request, "directory/service_form.html", context)
+
+
+@membership_required(roles=EDITORS)
+def location_edit(request: HttpRequest, pk=None) -> HttpResponse:
+    membership = request.membership
+    location = queries.own_location(membership, pk) if pk else None
+    initial = LocationForm.initial_for(location) if location else {}
+    form = LocationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = actions.save_location(membership.organization, form.to_input(), location)
+        except actions.DirectoryInputError as problem:
+            _apply_errors(form, problem)
+        else:
+            messages.success(request, _("Saved %(name)s.") % {"name": saved.name})
+            return redirect("directory:location_edit", pk=saved.pk)
+    schedules = location.schedules.order_by("date", "weekday", "opens_at") if location else []
+    if location and location.is_mobile:
+        schedules = schedules.filter(date__gte=timezone.localdate() - timezone.timedelta(days=1))
+    context = {
+        "form": form,
+        "location": location,
+        "schedules": schedules,
+        "schedule_form": ScheduleForm(
+            initial={"kind": "dated" if location and location.is_mobile else "weekly"}
+        ),
+    }
+    return render(request, "directory/location_form.html", context)
+
+
+@membership_required(roles=EDITORS)
+def schedule_add(request: HttpRequest, kind: str, pk) -> HttpResponse:
+    membership = request.membership
+    owner = queries.own_service(membership, pk) if kind == "service" else queries.own_location(membership, pk)
+    back = "directory:service_edit" if kind == "service" else "directory:location_edit"
+    form = ScheduleForm(
+        request.POST or None, initial={"kind": "dated" if getattr(owner, "is_mobile", False) else "weekly"}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_schedule(form.to_input(), **{kind: owner})
+        except actions.DirectoryInputError as problem:
+            _apply_errors(form, problem)
+        else:
+            messages.success(request, _("Hours added."))
+            return redirect(back, pk=owner.pk)
+    return render(request, "directory/schedule_form.html", {"form": form, "owner": owner, "back": back})
+
+
+@membership_required(roles=EDITORS)
+def schedule_edit(request: HttpRequest, pk) -> HttpResponse:
+    schedule = queries.own_schedule(request.membership, pk)
+    owner = schedule.service or schedule.location
+    back = "directory:service_edit" if schedule.service_id else "directory:location_edit"
+    form = ScheduleForm(request.POST or None, initial=ScheduleForm.initial_for(schedule))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_schedule(schedule, form.to_input())
+        except actions.DirectoryInputError as problem:
+            _apply_errors(form, problem)
+        else:
+            messages.success(request, _("Hours saved."))
+            return redirect(back, pk=owner.pk)
+    context = {"form": form, "owner": owner, "back": back, "schedule": schedule}
+    return render(request, "directory/schedule_form.html", context)
+
+
+@require_POST
+@membership_required(roles=EDITORS)
+def schedule_delete(request: HttpRequest, pk) -> HttpResponse:
+    schedule = queries.own_schedule(request.membership, pk)
+    owner = schedule.service or schedule.location
+    back = "directory:service_edit" if schedule.service_id else "directory:location_edit"
+    actions.delete_schedule(schedule)
+    messages.success(request, _("Hours removed."))
+    return redirect(back, pk=owner.pk)

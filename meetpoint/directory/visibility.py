@@ -3,6 +3,8 @@ signed-in partner members see the exact place. Pages, API, HSDS export and searc
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 # About 1 km at mid latitudes: near enough to travel towards, too coarse to find the door.
 PUBLIC_ROUNDING_DECIMALS = 2
 
@@ -25,4 +27,4 @@ def place_of(location, membership) -> PlaceView:
         return PlaceView(location.latitude, location.longitude, True, "")
     lat = round(location.latitude, PUBLIC_ROUNDING_DECIMALS) if location.latitude is not None else None
     lon = round(location.longitude, PUBLIC_ROUNDING_DECIMALS) if location.longitude is not None else None
-    return PlaceView(lat, lon, False, location.public_area or "Call for the location")
+    return PlaceView(lat, lon, False, location.public_area or gettext("Call for the location"))

@@ -1,3 +1,297 @@
-from ninja import Router
+"""Education API: the calendar (public events for everyone, all partners' events for members), events,
+attendance, survey results, and take-back events."""
+
+from datetime import date, datetime
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+
+from meetpoint.accounts.api_auth import member_auth, optional_membership, require_role
+from meetpoint.accounts.roles import EDITING_ROLES
+from meetpoint.education import actions, queries
+from meetpoint.education.models import Audience, Event, EventKind, TakeBackEvent
 
 router = Router(tags=["education"])
+EDITORS = frozenset(EDITING_ROLES)
+
+
+class CalendarItemOut(Schema):
+    kind: str
+    id: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime | None
+    host: str
+    place: str
+    is_public: bool
+    category: str
+
+
+class EventOut(Schema):
+    id: UUID
+    title: str
+    kind: str
+    audience: str
+    description: str
+    starts_at: datetime
+    ends_at: datetime | None
+    place: str
+    area_code: str
+    host: str
+    co_hosts: list[str]
+    is_public: bool
+    attendance_count: int | None
+    naloxone_kits: int
+    registration_count: int | None = Field(None, description="Members only; the list itself is host-only.")
+    surveys: list[str]
+
+
+class EventIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    kind: EventKind
+    audience: Audience
+    starts_at: datetime
+    ends_at: datetime | None = None
+    location_id: UUID | None = None
+    venue: str = Field("", max_length=255)
+    area_code: str = Field("", max_length=11)
+    description: str = ""
+    co_host_ids: list[UUID] = []
+    surveys: list[str] = []
+    is_public: bool = False
+
+
+class AttendanceIn(Schema):
+    attendance_count: int = Field(..., ge=0)
+    naloxone_kits: int | None = Field(None, ge=0)
+
+
+class RegistrationOut(Schema):
+    id: int
+    name: str
+    contact: str
+    affiliation: str
+    attended: bool
+
+
+class ChangeOut(Schema):
+    mean_pre: float
+    mean_post: float
+    mean_change: float
+    ci_low: float
+    ci_high: float
+    t: float
+    p_value: float
+
+
+class ScaleResultOut(Schema):
+    survey: str
+    scale: str
+    pairs: int
+    suppressed: bool
+    change: ChangeOut | None
+
+
+class SurveyIn(Schema):
+    phase: str = Field(..., pattern="^(pre|post)$")
+    answers: dict[str, dict[str, str | int]] = Field(..., description="survey code -> item id -> answer")
+    pairing_token: str = Field(
+        "", max_length=20, description="Required after the event: the code given before."
+    )
+
+
+class SurveyOut(Schema):
+    pairing_token: str
+
+
+class TakeBackIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    date: date
+    location_id: UUID | None = None
+    venue: str = Field("", max_length=255)
+    area_code: str = Field("", max_length=11)
+    partner_ids: list[UUID] = []
+    pounds_collected: float | None = None
+    people_dropped_off: int | None = Field(None, ge=0)
+    sharps_pounds: float | None = None
+    permanent_box_id: UUID | None = None
+    notes: str = ""
+    is_public: bool = True
+
+
+class TakeBackOut(Schema):
+    id: UUID
+    title: str
+    date: date
+    place: str
+    organization: str
+    partners: list[str]
+    pounds_collected: float | None
+    people_dropped_off: int | None
+    sharps_pounds: float | None
+
+
+class Problem(Schema):
+    detail: str
+    errors: list[dict] = []
+
+
+def _event_out(event: Event, membership) -> EventOut:
+    return EventOut(
+        id=event.pk,
+        title=event.title,
+        kind=event.kind,
+        audience=event.audience,
+        description=event.description,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        place=queries.place_label(event.location, event.venue, membership),
+        area_code=event.area_code,
+        host=event.host.name,
+        co_hosts=[org.name for org in event.co_hosts.all()],
+        is_public=event.is_public,
+        attendance_count=event.attendance_count,
+        naloxone_kits=event.naloxone_kits,
+        registration_count=event.registrations.count() if membership else None,
+        surveys=event.surveys,
+    )
+
+
+def _take_back_out(take_back: TakeBackEvent, membership) -> TakeBackOut:
+    def number(value):
+        return float(value) if value is not None else None
+
+    return TakeBackOut(
+        id=take_back.pk,
+        title=take_back.title,
+        date=take_back.date,
+        place=queries.place_label(take_back.location, take_back.venue, membership),
+        organization=take_back.organization.name,
+        partners=[org.name for org in take_back.partners.all()],
+        pounds_collected=number(take_back.pounds_collected),
+        people_dropped_off=take_back.people_dropped_off,
+        sharps_pounds=number(take_back.sharps_pounds),
+    )
+
+
+def _problem(problem: actions.InvalidInput):
+    raise HttpError(problem.status, f"{problem.field}: {problem.message}")
+
+
+@router.get("/calendar", response=list[CalendarItemOut], auth=None)
+def calendar(request: HttpRequest, start: date, end: date):
+    """Events and take-back days from start to end (inclusive, at most 400 days): public ones for everyone,
+    all partners' for members."""
+    if end < start or (end - start).days > 400:
+        raise HttpError(400, "end must be on or after start, at most 400 days later.")
+    membership = optional_membership(request)
+    return [item.__dict__ for item in queries.calendar_items(membership, start, end)]
+
+
+@router.get("/events/{event_id}", response=EventOut, auth=None)
+def get_event(request: HttpRequest, event_id: str):
+    membership = optional_membership(request)
+    return _event_out(queries.event_for(membership, event_id), membership)
+
+
+@router.post("/events", response={201: EventOut, 400: Problem, 403: Problem}, auth=member_auth)
+def create_event(request: HttpRequest, payload: EventIn):
+    membership = request.auth
+    require_role(membership, EDITORS)
+    data = payload.dict()
+    data["co_host_ids"] = [str(i) for i in data["co_host_ids"]]
+    try:
+        event = actions.create_event(membership, **data)
+    except actions.InvalidInput as problem:
+        _problem(problem)
+    return 201, _event_out(event, membership)
+
+
+@router.post("/events/{event_id}/attendance", response=EventOut, auth=member_auth)
+def record_attendance(request: HttpRequest, event_id: str, payload: AttendanceIn):
+    """The host's admin or staff record attendance and naloxone kits handed out."""
+    membership = request.auth
+    require_role(membership, EDITORS)
+    event = queries.hosted_event(membership, event_id)
+    try:
+        actions.record_attendance(membership, event, **payload.dict())
+    except actions.InvalidInput as problem:
+        _problem(problem)
+    return _event_out(event, membership)
+
+
+@router.get("/events/{event_id}/registrations", response=list[RegistrationOut], auth=member_auth)
+def registrations(request: HttpRequest, event_id: str):
+    """The registration list: the host's admin and staff only (others: 403; they see the count on the event)."""
+    membership = request.auth
+    event = queries.event_for(membership, event_id)
+    listed = queries.registrations_for(membership, event)
+    if listed is None:
+        raise HttpError(403, "Only the host's admin and staff see the registration list.")
+    return listed
+
+
+@router.get("/events/{event_id}/results", response=list[ScaleResultOut], auth=member_auth)
+def event_results(request: HttpRequest, event_id: str):
+    """Paired pre/post change per survey scale; suppressed below the minimum number of pairs."""
+    event = queries.event_for(request.auth, event_id)
+    return [
+        ScaleResultOut(
+            survey=r.survey,
+            scale=r.scale,
+            pairs=r.pairs,
+            suppressed=r.suppressed,
+            change=None
+            if r.change is None
+            else ChangeOut(
+                mean_pre=r.change.mean_pre,
+                mean_post=r.change.mean_post,
+                mean_change=r.change.mean_change,
+                ci_low=r.change.ci_low,
+                ci_high=r.change.ci_high,
+                t=r.change.t if r.change.t != float("inf") else 1e308,
+                p_value=r.change.p_value,
+            ),
+        )
+        for r in queries.survey_results([event])
+    ]
+
+
+@router.post(
+    "/events/{event_id}/survey",
+    response={201: SurveyOut, 400: Problem, 404: Problem, 409: Problem},
+    auth=None,
+)
+def answer_survey(request: HttpRequest, event_id: str, payload: SurveyIn):
+    """Anonymous answers to every survey of the event (no sign-in, as on the public survey page). Before the
+    event, returns a new pairing code; after it, the code from before is required (400 without a match)."""
+    event = queries.public_survey_event(event_id)
+    try:
+        token = actions.submit_answer_sheet(
+            event, phase=payload.phase, answers=payload.answers, pairing_token=payload.pairing_token
+        )
+    except actions.InvalidInput as problem:
+        _problem(problem)
+    return 201, SurveyOut(pairing_token=token)
+
+
+@router.get("/take-back", response=list[TakeBackOut], auth=None)
+def take_backs(request: HttpRequest):
+    membership = optional_membership(request)
+    return [_take_back_out(t, membership) for t in queries.take_backs_visible(membership)[:500]]
+
+
+@router.post("/take-back", response={201: TakeBackOut, 400: Problem, 403: Problem}, auth=member_auth)
+def create_take_back(request: HttpRequest, payload: TakeBackIn):
+    """Record a take-back event; a negative weight is a 400."""
+    membership = request.auth
+    require_role(membership, EDITORS)
+    data = payload.dict()
+    data["partner_ids"] = [str(i) for i in data["partner_ids"]]
+    try:
+        take_back = actions.create_take_back(membership, **data)
+    except actions.InvalidInput as problem:
+        _problem(problem)
+    return 201, _take_back_out(take_back, membership)

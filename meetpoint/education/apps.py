@@ -1,6 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EducationConfig(AppConfig):
     name = "meetpoint.education"
     label = "education"
+    verbose_name = "Education, trainings and take-back events"
+
+    def ready(self) -> None:
+        from meetpoint import navigation
+        from meetpoint.education import indicators  # noqa: F401 — registers the education indicators
+
+        navigation.register(_("Trainings"), "education:events", order=60)
+        navigation.register(_("Events calendar"), "education:calendar", order=61, public=True)

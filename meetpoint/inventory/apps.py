@@ -1,6 +1,13 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InventoryConfig(AppConfig):
     name = "meetpoint.inventory"
     label = "inventory"
+
+    def ready(self) -> None:
+        from meetpoint import navigation
+
+        navigation.register(_("Inventory"), "inventory:stock", order=45)
+        from meetpoint.inventory import indicators  # noqa: F401 — registers the inventory indicators

@@ -1,2 +1,10 @@
+from django.urls import path
+
+from meetpoint.needs import views
+
 app_name = "needs"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.area_table, name="areas"),
+    path("next/", views.next_stops, name="next"),
+    path("import/", views.upload, name="import"),
+]

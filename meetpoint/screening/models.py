@@ -25,6 +25,11 @@ class Screening(models.Model):
     risk_level = models.CharField(max_length=40, db_index=True)
     sex = models.CharField(max_length=10, blank=True)
     age = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Where the screening happened (one of the organization's sites or mobile units), for counts by site.
+    location = models.ForeignKey(
+        "directory.Location", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    language = models.CharField(max_length=10, blank=True)  # the person's preferred language (ISO 639)
     screened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     created = models.DateTimeField(auto_now_add=True, db_index=True)
 

@@ -1,0 +1,205 @@
+"""`export_hsds`: the directory as HSDS 3.1 JSON (validated against the official schemas before anything is
+written) and as the HSDS 3.1 tabular CSV form with its datapackage.json.
+
+Layout of DIR:
+    services.json            a JSON list of fully nested services (organization, service_at_locations →
+                             location, phones, schedules, languages, service_areas, capacities, contacts,
+                             cost_options, attributes)
+    organizations.json       organizations with their phones, contacts and locations
+    taxonomies.json          taxonomies
+    taxonomy_terms.json      taxonomy terms
+    csv/datapackage.json     the tabular data package (tables and columns as the official schemas name them)
+    csv/<table>.csv          organizations.csv, services.csv, locations.csv, service_at_location.csv, …
+
+Public by default: confidential locations are redacted exactly as the public sees them (directory.visibility).
+`partner=True` (--include-confidential) writes exact places, for partner-internal use only.
+"""
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from meetpoint.directory.hsds import serialize
+from meetpoint.directory.hsds.batch import Batch
+from meetpoint.directory.hsds.readers import flatten
+from meetpoint.directory.hsds.validation import HSDS_VERSION, problems, schema_documents
+from meetpoint.directory.models import Taxonomy, TaxonomyTerm
+
+
+class PartnerViewer:
+    """Stands for "a signed-in partner member" when exporting exact places (directory.visibility asks only
+    whether there is a member)."""
+
+    role = "viewer"
+
+    def __bool__(self) -> bool:
+        return True
+
+
+class ExportInvalid(Exception):
+    def __init__(self, found: list[str]):
+        super().__init__(f"{len(found)} schema problem(s)")
+        self.found = found
+
+
+@dataclass
+class ExportResult:
+    counts: dict[str, int]
+    files: list[Path]
+
+
+CSV_TABLES = (
+    "organization",
+    "service",
+    "location",
+    "service_at_location",
+    "address",
+    "phone",
+    "contact",
+    "language",
+    "schedule",
+    "service_area",
+    "service_capacity",
+    "unit",
+    "cost_option",
+    "attribute",
+    "taxonomy",
+    "taxonomy_term",
+)
+
+
+def build_objects(membership) -> dict[str, list[dict]]:
+    organizations = serialize.organization_queryset().order_by("name", "id")
+    return {
+        "services": [
+            serialize.service_object(s, membership)
+            for s in serialize.service_queryset().order_by("name", "id")
+        ],
+        "organizations": [serialize.organization_object(o, membership) for o in organizations],
+        "taxonomies": [serialize.taxonomy_object(t) for t in Taxonomy.objects.order_by("name", "id")],
+        "taxonomy_terms": [
+            serialize.taxonomy_term_object(t)
+            for t in TaxonomyTerm.objects.select_related("taxonomy").order_by("code", "id")
+        ],
+    }
+
+
+SCHEMA_OF = {
+    "services": "service",
+    "organizations": "organization",
+    "taxonomies": "taxonomy",
+    "taxonomy_terms": "taxonomy_term",
+}
+
+
+def validate(objects: dict[str, list[dict]]) -> list[str]:
+    found = []
+    for name, items in objects.items():
+        for index, item in enumerate(items):
+            for problem in problems(item, SCHEMA_OF[name]):
+                found.append(f"{name}.json[{index}] (id {item.get('id')}): {problem.path}: {problem.message}")
+    return found
+
+
+def csv_columns(table: str) -> tuple[str, list[str]]:
+    """(file name, scalar columns in the official order) for a 3.1 table."""
+    document = next(d for d in schema_documents().values() if d.get("name") == table)
+    columns = [
+        name
+        for name, prop in document["properties"].items()
+        if prop.get("type") not in ("array", "object") and "$ref" not in prop
+    ]
+    return document["path"], columns
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def datapackage(tables: list[str]) -> dict:
+    resources = []
+    for table in tables:
+        document = next(d for d in schema_documents().values() if d.get("name") == table)
+        path, columns = csv_columns(table)
+        required = set(document.get("required", [])) | set(document.get("tabular_required", []))
+        fields = []
+        for column in columns:
+            prop = document["properties"][column]
+            spec = {"name": column, "type": prop.get("datapackage_type") or prop.get("type", "string")}
+            if prop.get("format") in ("uuid", "email", "uri"):
+                spec["format"] = prop["format"]
+            spec["constraints"] = {"required": column in required, "unique": column == "id"}
+            if prop.get("enum"):
+                spec["constraints"]["enum"] = prop["enum"]
+            fields.append(spec)
+        resources.append(
+            {
+                "name": table,
+                "path": path,
+                "description": document.get("description", ""),
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "profile": "tabular-data-resource",
+                "schema": {"primaryKey": "id", "fields": fields},
+            }
+        )
+    return {
+        "name": "meetpoint_directory",
+        "title": "Meetpoint shared directory (HSDS 3.1)",
+        "profile": "tabular-data-package",
+        "version": "3.1.0",
+        "license": {
+            "type": "CC-BY-SA-4.0",
+            "name": "Creative Commons Attribution-ShareAlike 4.0",
+            "url": "https://creativecommons.org/licenses/by-sa/4.0/",
+        },
+        "resources": resources,
+    }
+
+
+def write_csv(objects: dict[str, list[dict]], folder: Path) -> list[Path]:
+    """Flatten the (already redacted) JSON objects into HSDS 3.1 tables, one CSV per table."""
+    batch = Batch()
+    for name, items in objects.items():
+        for item in items:
+            flatten(item, SCHEMA_OF[name], batch, name)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table in CSV_TABLES:
+        path, columns = csv_columns(table)
+        rows = batch.rows(table)
+        with open(folder / path, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(columns)
+            for row in sorted(rows, key=lambda r: r.raw_id):
+                writer.writerow([_cell(row.values.get(c)) for c in columns])
+        written.append(folder / path)
+    (folder / "datapackage.json").write_text(json.dumps(datapackage(list(CSV_TABLES)), indent=2) + "\n")
+    written.append(folder / "datapackage.json")
+    return written
+
+
+def export_directory(target: Path, *, partner: bool = False) -> ExportResult:
+    """Write the export into `target` (created if absent). Raises ExportInvalid, writing nothing, if any object
+    fails the official schemas."""
+    membership = PartnerViewer() if partner else None
+    objects = build_objects(membership)
+    found = validate(objects)
+    if found:
+        raise ExportInvalid(found)
+    target.mkdir(parents=True, exist_ok=True)
+    files = []
+    for name, items in objects.items():
+        path = target / f"{name}.json"
+        path.write_text(json.dumps(items, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        files.append(path)
+    files += write_csv(objects, target / "csv")
+    counts = {name: len(items) for name, items in objects.items()}
+    counts["hsds_version"] = HSDS_VERSION
+    return ExportResult(counts, files)

@@ -1,0 +1,82 @@
+from django.urls import reverse
+
+from meetpoint.directory.tests.conftest import CENTRE
+
+LAT, LON = CENTRE
+
+
+def test_public_search_page_needs_no_login_and_shows_results(world, directory):
+    page = world.client().get(
+        reverse("directory:search"), {"q": "naloxone", "lat": LAT, "lon": LON, "radius_km": 10}
+    )
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Riverbend naloxone kits" in text and "Lakeside ED naloxone" in text
+    assert "km away" in text
+    assert 'for="id_q"' in text  # labelled inputs
+
+
+def test_search_page_reports_bad_input_without_failing(world, directory):
+    page = world.client().get(reverse("directory:search"), {"lat": 95, "lon": LON, "radius_km": 10})
+    assert page.status_code == 200
+    assert "outside -90..90" in page.content.decode()
+    page = world.client().get(reverse("directory:search"), {"lat": LAT, "lon": LON, "radius_km": 9999})
+    assert "at most 500 km" in page.content.decode()
+
+
+def test_search_page_paginates(world, directory):
+    client = world.client()
+    first = client.get(reverse("directory:search"), {"q": "", "taxonomy": "", "page": 1}).content.decode()
+    assert "4 services found" in first
+    assert "Page" not in first  # one page of 20
+
+
+def test_confidential_address_hidden_from_public_shown_to_partners(world, directory):
+    url = reverse("directory:service", args=[directory.syringes.pk])
+    public = world.client().get(url).content.decode()
+    assert "Near Elm Park" in public and "100 Market St" not in public
+    partner = world.client(world.outsider.viewer).get(url).content.decode()
+    assert "100 Market St" in partner and "Confidential site" in partner
+
+
+def test_service_detail_shows_hours_languages_phones(world, directory):
+    page = world.client().get(reverse("directory:service", args=[directory.spanish_food.pk]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Riverbend Harm Reduction" in text and "Monday" in text and "09:00–17:00" in text
+    assert "es" in text
+
+
+def test_missing_or_inactive_service_is_404(world, directory):
+    directory.naloxone.status = "defunct"
+    directory.naloxone.save()
+    assert world.client().get(reverse("directory:service", args=[directory.naloxone.pk])).status_code == 404
+
+
+def test_map_page_has_markers_in_the_list(world, directory):
+    text = world.client().get(reverse("directory:map"), {"taxonomy": "naloxone"}).content.decode()
+    assert 'id="map"' in text and "leaflet.js" in text
+    assert "data-lat=" in text and "Lakeside ED naloxone" in text
+
+
+def test_mobile_units_today_lists_stops(world, directory):
+    from unittest import mock
+
+    from meetpoint.directory.tests.conftest import NOW
+
+    with mock.patch("django.utils.timezone.now", return_value=NOW):
+        text = world.client().get(reverse("directory:mobile_today")).content.decode()
+    assert "Riverbend Van" in text and "Far Lot" in text and "Near Lot" in text
+    assert text.index("Far Lot") < text.index("Near Lot")  # in time order
+    assert "Here now" in text
+
+
+def test_public_directory_in_spanish(world, directory):
+    client = world.client()
+    client.post(reverse("set_language"), {"language": "es", "next": "/"})
+    text = client.get(reverse("directory:search"), {"taxonomy": "naloxone"}).content.decode()
+    assert 'lang="es"' in text
+    assert "Buscar" in text
+    assert "Educación sobre sobredosis y distribución de naloxona" in text  # taxonomy name_es
+    detail = client.get(reverse("directory:service", args=[directory.spanish_food.pk])).content.decode()
+    assert "Alimentos" in detail and "Dónde y cuándo" in detail

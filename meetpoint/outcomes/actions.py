@@ -1,0 +1,329 @@
+"""Every write of outcomes goes through here: agreements, their acceptance and end, package delivery, open
+datasets and their releases. Pages, API, CLI and tests share these functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from meetpoint import indicators as indicator_registry
+from meetpoint.accounts.roles import Role
+from meetpoint.outcomes import releases
+from meetpoint.outcomes.models import (
+    OpenDataset,
+    OpenRelease,
+    PlaceGrain,
+    SharedPackage,
+    SharingAgreement,
+    TimeGrain,
+)
+from meetpoint.outcomes.periods import Period, closed_periods, period_starting
+
+
+class OutcomesError(ValueError):
+    """Bad input or a refused action; `status` is the HTTP status it maps to, `field` what was wrong."""
+
+    def __init__(self, message: str, *, status: int = 400, field: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.field = field
+
+
+def threshold_floor() -> int:
+    return int(getattr(settings, "MEETPOINT_SHARING_MIN_THRESHOLD", 5))
+
+
+def _require_admin(membership, organization, what: str) -> None:
+    if membership.organization_id != organization.pk:
+        raise OutcomesError("Not found.", status=404)
+    if membership.role != Role.ADMIN:
+        raise OutcomesError(f"Only an admin of {organization.name} may {what}.", status=403)
+
+
+def _validate_common(indicators, time_grain, place_grain, threshold, user, valid_from=None, valid_until=None):
+    codes = list(dict.fromkeys(indicators or []))
+    if not codes:
+        raise OutcomesError("Choose at least one indicator.", field="indicators")
+    unknown = [c for c in codes if c not in indicator_registry.registry]
+    if unknown:
+        raise OutcomesError(f"Unknown indicator(s): {', '.join(unknown)}.", field="indicators")
+    if time_grain not in TimeGrain.values:
+        raise OutcomesError(f"Time grain must be one of {', '.join(TimeGrain.values)}.", field="time_grain")
+    if place_grain not in PlaceGrain.values:
+        raise OutcomesError(
+            f"Place grain must be one of {', '.join(PlaceGrain.values)}.", field="place_grain"
+        )
+    if threshold < 2:
+        raise OutcomesError("The threshold must be at least 2.", field="threshold")
+    floor = threshold_floor()
+    if threshold < floor and not (user is not None and user.is_superuser):
+        raise OutcomesError(
+            f"The threshold {threshold} is below the floor of {floor}; only a site administrator may allow it.",
+            field="threshold",
+        )
+    if valid_from and valid_until and valid_until < valid_from:
+        raise OutcomesError(
+            f"The agreement ends ({valid_until.isoformat()}) before it starts ({valid_from.isoformat()}).",
+            field="valid_until",
+        )
+    return codes
+
+
+@dataclass
+class AgreementInput:
+    recipient: object  # Organization
+    indicators: list[str]
+    valid_from: date
+    valid_until: date | None = None
+    time_grain: str = TimeGrain.MONTH
+    place_grain: str = PlaceGrain.COUNTY
+    threshold: int = 11
+    protect_supplies: bool = True
+    purpose: str = ""
+
+
+@transaction.atomic
+def propose_agreement(membership, data: AgreementInput) -> SharingAgreement:
+    """The sharer's admin proposes an agreement (and so accepts it for the sharer)."""
+    sharer = membership.organization
+    _require_admin(membership, sharer, "propose a data sharing agreement")
+    if data.recipient is None or data.recipient.pk == sharer.pk:
+        raise OutcomesError("Choose another organization as the recipient.", field="recipient")
+    user = membership.user
+    codes = _validate_common(
+        data.indicators,
+        data.time_grain,
+        data.place_grain,
+        data.threshold,
+        user,
+        data.valid_from,
+        data.valid_until,
+    )
+    return SharingAgreement.objects.create(
+        sharer=sharer,
+        recipient=data.recipient,
+        indicators=codes,
+        time_grain=data.time_grain,
+        place_grain=data.place_grain,
+        threshold=data.threshold,
+        protect_supplies=data.protect_supplies,
+        low_threshold_allowed_by=user if data.threshold < threshold_floor() else None,
+        valid_from=data.valid_from,
+        valid_until=data.valid_until,
+        purpose=data.purpose[:500],
+        created_by=user,
+        sharer_accepted_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def accept_agreement(membership, agreement: SharingAgreement) -> SharingAgreement:
+    """The recipient's admin accepts; from then (and from valid_from) the agreement is in force."""
+    agreement = SharingAgreement.objects.select_for_update().get(pk=agreement.pk)
+    _require_admin(membership, agreement.recipient, "accept this agreement")
+    if agreement.ended_at:
+        raise OutcomesError("This agreement has ended.", status=409)
+    if agreement.recipient_accepted_at:
+        raise OutcomesError("This agreement is already accepted.", status=409)
+    agreement.recipient_accepted_at = timezone.now()
+    agreement.save(update_fields=["recipient_accepted_at"])
+    return agreement
+
+
+@transaction.atomic
+def end_agreement(membership, agreement: SharingAgreement) -> SharingAgreement:
+    """Either side's admin ends it; nothing more is delivered. Delivered packages stay logged."""
+    agreement = SharingAgreement.objects.select_for_update().get(pk=agreement.pk)
+    side = agreement.sharer if membership.organization_id == agreement.sharer_id else agreement.recipient
+    _require_admin(membership, side, "end this agreement")
+    if agreement.ended_at:
+        raise OutcomesError("This agreement has already ended.", status=409)
+    agreement.ended_at = timezone.now()
+    agreement.save(update_fields=["ended_at"])
+    return agreement
+
+
+# ---- Delivery -------------------------------------------------------------------------------------------
+
+
+def due_periods(agreement: SharingAgreement, today: date) -> list[Period]:
+    """Closed periods within the agreement's validity that have not been delivered yet."""
+    delivered = set(agreement.packages.values_list("period_start", "period_end"))
+    return [
+        period
+        for period in closed_periods(agreement.time_grain, agreement.valid_from, agreement.valid_until, today)
+        if period.start >= agreement.valid_from and (period.start, period.end) not in delivered
+    ]
+
+
+def deliver_package(agreement: SharingAgreement, period: Period, today: date | None = None) -> SharedPackage:
+    """Assembles, protects and delivers one period's package. Refuses unless the agreement is in force and
+    the period has closed; never delivers a period twice (the unique constraint guards concurrent runs)."""
+    today = today or timezone.localdate()
+    agreement = SharingAgreement.objects.select_related("sharer", "recipient").get(pk=agreement.pk)
+    if not agreement.in_force(today):
+        raise OutcomesError(f"The agreement {agreement} is not in force.", status=409)
+    if period.end >= today:
+        raise OutcomesError(f"The period {period.label} has not closed yet.", status=409)
+    if agreement.packages.filter(period_start=period.start, period_end=period.end).exists():
+        raise OutcomesError(f"{period.label} was already delivered under this agreement.", status=409)
+    spec = releases.ReleaseSpec(
+        organization=agreement.sharer,
+        indicators=list(agreement.indicators),
+        period=period,
+        place_grain=agreement.place_grain,
+        threshold=agreement.threshold,
+        protect_supplies=agreement.protect_supplies,
+        recipient={
+            "id": str(agreement.recipient.pk),
+            "name": agreement.recipient.name,
+            "slug": agreement.recipient.slug,
+        },
+    )
+    try:
+        with transaction.atomic():
+            contents, suppression = releases.build_release(spec)
+            contents["agreement"] = str(agreement.pk)
+            return SharedPackage.objects.create(
+                agreement=agreement,
+                period_start=period.start,
+                period_end=period.end,
+                period_label=period.label,
+                contents=contents,
+                suppression=suppression,
+                checksum=releases.checksum(contents),
+            )
+    except releases.ReleaseRefused as refused:
+        raise OutcomesError(f"{period.label} refused: {refused}", status=409) from refused
+    except IntegrityError as clash:
+        raise OutcomesError(
+            f"{period.label} was already delivered under this agreement.", status=409
+        ) from clash
+
+
+@dataclass
+class ExchangeRun:
+    delivered: list
+    failed: list  # (what, reason)
+
+
+def run_exchanges(today: date | None = None) -> ExchangeRun:
+    """For cron: every agreement in force delivers each closed, undelivered period; every open dataset
+    publishes each closed period. A failure is reported and retried on the next run."""
+    today = today or timezone.localdate()
+    run = ExchangeRun([], [])
+    agreements = SharingAgreement.objects.filter(
+        sharer_accepted_at__isnull=False, recipient_accepted_at__isnull=False, ended_at__isnull=True
+    ).select_related("sharer", "recipient")
+    for agreement in agreements.order_by("created"):
+        if not agreement.in_force(today):
+            continue
+        for period in due_periods(agreement, today):
+            try:
+                run.delivered.append(deliver_package(agreement, period, today))
+            except OutcomesError as problem:
+                run.failed.append((f"{agreement} {period.label}", str(problem)))
+            except Exception as problem:  # one agreement's fault must not stop the others; retried next run
+                run.failed.append((f"{agreement} {period.label}", f"{type(problem).__name__}: {problem}"))
+    for dataset in OpenDataset.objects.filter(withdrawn_at__isnull=True).select_related("organization"):
+        done = set(dataset.releases.values_list("period_start", "period_end"))
+        for period in closed_periods(dataset.time_grain, dataset.published_from, None, today):
+            if period.start < dataset.published_from or (period.start, period.end) in done:
+                continue
+            try:
+                run.delivered.append(publish_release(dataset, period, today))
+            except OutcomesError as problem:
+                run.failed.append((f"{dataset} {period.label}", str(problem)))
+    return run
+
+
+# ---- Open data -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DatasetInput:
+    title: str
+    indicators: list[str]
+    published_from: date
+    time_grain: str = TimeGrain.QUARTER
+    place_grain: str = PlaceGrain.COUNTY
+    threshold: int = 11
+    protect_supplies: bool = True
+    description: str = ""
+
+
+@transaction.atomic
+def create_open_dataset(membership, data: DatasetInput) -> OpenDataset:
+    organization = membership.organization
+    _require_admin(membership, organization, "publish open data")
+    title = (data.title or "").strip()
+    if not title:
+        raise OutcomesError("Give the dataset a title.", field="title")
+    codes = _validate_common(
+        data.indicators, data.time_grain, data.place_grain, data.threshold, membership.user
+    )
+    try:
+        period_starting(data.time_grain, data.published_from)
+    except ValueError as problem:
+        raise OutcomesError(str(problem), field="published_from") from problem
+    slug = slugify(title)[:70] or "dataset"
+    base, n = slug, 1
+    while OpenDataset.objects.filter(organization=organization, slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return OpenDataset.objects.create(
+        organization=organization,
+        slug=slug,
+        title=title[:200],
+        description=data.description,
+        indicators=codes,
+        time_grain=data.time_grain,
+        place_grain=data.place_grain,
+        threshold=data.threshold,
+        protect_supplies=data.protect_supplies,
+        published_from=data.published_from,
+    )
+
+
+def publish_release(dataset: OpenDataset, period: Period, today: date | None = None) -> OpenRelease:
+    today = today or timezone.localdate()
+    if period.end >= today:
+        raise OutcomesError(f"The period {period.label} has not closed yet.", status=409)
+    spec = releases.ReleaseSpec(
+        organization=dataset.organization,
+        indicators=list(dataset.indicators),
+        period=period,
+        place_grain=dataset.place_grain,
+        threshold=dataset.threshold,
+        protect_supplies=dataset.protect_supplies,
+    )
+    try:
+        with transaction.atomic():
+            contents, suppression = releases.build_release(spec)
+            contents["dataset"] = dataset.slug
+            return OpenRelease.objects.create(
+                dataset=dataset,
+                period_start=period.start,
+                period_end=period.end,
+                period_label=period.label,
+                contents=contents,
+                suppression=suppression,
+                checksum=releases.checksum(contents),
+            )
+    except releases.ReleaseRefused as refused:
+        raise OutcomesError(f"{period.label} refused: {refused}", status=409) from refused
+    except IntegrityError as clash:
+        raise OutcomesError(f"{period.label} is already published.", status=409) from clash
+
+
+@transaction.atomic
+def withdraw_open_dataset(membership, dataset: OpenDataset) -> OpenDataset:
+    _require_admin(membership, dataset.organization, "withdraw open data")
+    dataset.withdrawn_at = timezone.now()
+    dataset.save(update_fields=["withdrawn_at"])
+    return dataset

@@ -1,0 +1,30 @@
+"""`meetpoint run_exchanges`: for cron. Delivers every closed, undelivered period of every agreement in force
+and publishes every closed period of every open dataset. Safe to run again: nothing is sent twice."""
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from meetpoint.outcomes import actions
+
+
+class Command(BaseCommand):
+    help = "Deliver due data-sharing packages and open-data releases (idempotent; failures are retried next run)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--today", help="Act as if today were this date (YYYY-MM-DD), for back-filling.")
+
+    def handle(self, *args, today=None, **options):
+        try:
+            day = date.fromisoformat(today) if today else None
+        except ValueError as problem:
+            raise CommandError(f"--today: {problem}") from problem
+        run = actions.run_exchanges(day)
+        for item in run.delivered:
+            target = getattr(getattr(item, "agreement", None), "recipient", None) or "open data"
+            self.stdout.write(f"delivered {item.period_label} to {target} sha256={item.checksum}")
+        for what, reason in run.failed:
+            self.stderr.write(f"failed {what}: {reason}")
+        self.stdout.write(f"{len(run.delivered)} delivered, {len(run.failed)} failed")
+        if run.failed:
+            raise CommandError(f"{len(run.failed)} deliveries failed; they will be retried on the next run")

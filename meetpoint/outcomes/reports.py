@@ -1,0 +1,233 @@
+"""Reports of one organization (or one of its sites or mobile units) over a date range, from the indicator
+registry: the summary sentence, trend series, breakdowns by site and by item, and the previous period.
+
+An organization's own report is not suppressed: these are its own numbers. Anything that crosses an
+organization boundary goes through releases.py instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.utils.formats import number_format
+
+from meetpoint import indicators as indicator_registry
+from meetpoint.directory.models import Location
+from meetpoint.outcomes.places import uuids
+
+
+class ReportError(ValueError):
+    """Bad report input: says what is wrong."""
+
+
+def max_report_days() -> int:
+    return int(getattr(settings, "MEETPOINT_REPORT_MAX_DAYS", 366))
+
+
+@dataclass
+class IndicatorRow:
+    code: str
+    name: str
+    unit: str
+    provider: str
+    counts_people: bool
+    value: float
+    previous: float
+    by_site: dict[str, float] = field(default_factory=dict)
+    trend: list[tuple[str, float]] = field(default_factory=list)
+
+    @property
+    def change(self) -> float | None:
+        if not self.previous:
+            return None
+        return round((self.value - self.previous) / self.previous * 100, 1)
+
+
+@dataclass
+class Report:
+    organization: object
+    site: object | None
+    start: date
+    end: date
+    trend_grain: str
+    rows: list[IndicatorRow]
+    sites: dict[str, str]  # site id -> name
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def active_rows(self) -> list[IndicatorRow]:
+        """Indicators with activity in this period or the previous one."""
+        return [row for row in self.rows if row.value or row.previous]
+
+    @property
+    def idle_rows(self) -> list[IndicatorRow]:
+        return [row for row in self.rows if not (row.value or row.previous)]
+
+    def chart_rows(self, limit: int = 12) -> list[IndicatorRow]:
+        """The indicators worth a trend chart: counts with activity in this period, largest first."""
+        counted = [row for row in self.rows if row.value and row.unit != "ratio"]
+        return counted[:limit]
+
+    @property
+    def previous_start(self) -> date:
+        return self.start - timedelta(days=self.days)
+
+    @property
+    def previous_end(self) -> date:
+        return self.start - timedelta(days=1)
+
+    @property
+    def subject(self) -> str:
+        return f"{self.organization.name} — {self.site.name}" if self.site else self.organization.name
+
+    @property
+    def summary(self) -> str:
+        """Reads like the founding brief: 'In 180 days of service, staff recorded 1,412 naloxone kits
+        distributed and 40,978 syringes distributed.'"""
+        parts = [
+            f"{format_value(row.value)} {lower_first(row.name)}"
+            for row in self.rows
+            if row.value and row.unit != "ratio"
+        ]
+        where = f" at {self.site.name}" if self.site else ""
+        if not parts:
+            return f"In {self.days:,} days of service{where}, {self.organization.name} recorded no activity."
+        listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        return f"In {self.days:,} days of service{where}, {self.organization.name} recorded {listed}."
+
+    def as_dict(self) -> dict:
+        return {
+            "organization": {"id": str(self.organization.pk), "name": self.organization.name},
+            "site": {"id": str(self.site.pk), "name": self.site.name} if self.site else None,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "days": self.days,
+            "previous_period": {
+                "start": self.previous_start.isoformat(),
+                "end": self.previous_end.isoformat(),
+            },
+            "summary": self.summary,
+            "trend_grain": self.trend_grain,
+            "indicators": [
+                {
+                    "code": row.code,
+                    "name": row.name,
+                    "unit": row.unit,
+                    "provider": row.provider,
+                    "counts_people": row.counts_people,
+                    "value": row.value,
+                    "previous": row.previous,
+                    "change_percent": row.change,
+                    "by_site": [
+                        {"site_id": site, "site": self.sites.get(site, site), "value": value}
+                        for site, value in row.by_site.items()
+                    ],
+                    "trend": [{"period": label, "value": value} for label, value in row.trend],
+                }
+                for row in self.rows
+            ],
+        }
+
+
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def format_value(value: float) -> str:
+    if float(value).is_integer():
+        return number_format(int(value), force_grouping=True)
+    return number_format(round(value, 2), decimal_pos=2, force_grouping=True)
+
+
+def validate_range(start: date, end: date) -> None:
+    if end < start:
+        raise ReportError(f"The end date {end.isoformat()} is before the start date {start.isoformat()}.")
+    days = (end - start).days + 1
+    if days > max_report_days():
+        raise ReportError(f"The range has {days} days; reports cover at most {max_report_days()} days.")
+
+
+def bucket(value, grain: str) -> str:
+    """A trend bucket label from whatever an indicator returns for 'week' or 'month' (date, datetime or an
+    ISO string): weeks are labelled by their Monday, months as YYYY-MM."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value if len(value) > 7 else value + "-01")
+        except ValueError:
+            return value
+    if isinstance(value, date):
+        if grain == "month":
+            return f"{value:%Y-%m}"
+        return (value - timedelta(days=value.weekday())).isoformat()
+    return str(value)
+
+
+def buckets_between(start: date, end: date, grain: str) -> list[str]:
+    labels, day = [], start
+    while day <= end:
+        label = bucket(day, grain)
+        if label not in labels:
+            labels.append(label)
+        day += timedelta(days=1 if grain == "month" else 7 - day.weekday())
+    return labels
+
+
+def build_report(
+    organization,
+    start: date,
+    end: date,
+    *,
+    site=None,
+    codes: list[str] | None = None,
+    trend_grain: str | None = None,
+) -> Report:
+    validate_range(start, end)
+    registry = indicator_registry.registry
+    chosen = [registry[c] for c in (codes or sorted(registry)) if c in registry]
+    days = (end - start).days + 1
+    grain = trend_grain or ("week" if days <= 92 else "month")
+    if grain not in ("week", "month"):
+        raise ReportError("The trend grain must be 'week' or 'month'.")
+    site_ids = (site.pk,) if site is not None else None
+    scope = indicator_registry.Scope((organization.pk,), start, end, site_ids)
+    previous = indicator_registry.Scope(
+        (organization.pk,), start - timedelta(days=days), start - timedelta(days=1), site_ids
+    )
+    labels = buckets_between(start, end, grain)
+    rows, seen_sites = [], set()
+    for indicator in chosen:
+        value = indicator.value(scope, ()).get((), 0)
+        before = indicator.value(previous, ()).get((), 0)
+        trend = dict.fromkeys(labels, 0)
+        for key, amount in indicator.value(scope, (grain,)).items():
+            label = bucket(key[0], grain)
+            trend[label] = trend.get(label, 0) + amount
+        by_site = {}
+        for key, amount in indicator.value(scope, ("site",)).items():
+            by_site[str(key[0])] = amount
+            seen_sites.add(key[0])
+        rows.append(
+            IndicatorRow(
+                code=indicator.code,
+                name=str(indicator.name),
+                unit=indicator.unit,
+                provider=indicator.provider,
+                counts_people=indicator.counts_people,
+                value=value,
+                previous=before,
+                by_site=dict(sorted(by_site.items())),
+                trend=sorted(trend.items()),
+            )
+        )
+    names = {
+        str(location.pk): location.name or str(location.pk)
+        for location in Location.objects.filter(pk__in=uuids(seen_sites))
+    }
+    return Report(organization, site, start, end, grain, rows, names)

@@ -1,0 +1,335 @@
+"""Outreach pages: quick entry (works offline as a PWA), the unit's numbers, overdose reports, possible
+duplicate participants and the participant code recipe."""
+
+import json
+import uuid
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from pydantic import ValidationError
+
+from meetpoint.accounts.permissions import membership_required
+from meetpoint.outreach import actions, queries
+from meetpoint.outreach.models import (
+    CollectedMethod,
+    NaloxoneKitStatus,
+    OverdoseReport,
+    RefillReason,
+    Setting,
+    TestResult,
+    Vaccination,
+)
+from meetpoint.outreach.places import SUBSTANCES
+from meetpoint.outreach.records import EncounterIn, OverdoseIn
+from meetpoint.outreach.summary import summarize
+from meetpoint.participants import actions as participant_actions
+from meetpoint.participants import queries as participant_queries
+from meetpoint.participants.recipe import PARTS, RecipeError
+
+RECORDERS = frozenset({"admin", "staff"})
+# Shown first as big counters; every other active catalog item sits under "More supplies".
+COMMON_ITEMS = (
+    "syringe-1ml-28g",
+    "naloxone-nasal-4mg",
+    "fentanyl-test-strip",
+    "xylazine-test-strip",
+    "wound-care-kit",
+    "safer-smoking-kit",
+)
+SESSION_DEFAULTS = "outreach_defaults"  # {"site": id, "items": {site id: {code: quantity}}}
+
+
+def _int(value, default: int = 0) -> int:
+    if value is None:
+        return default
+    try:
+        return int(str(value).strip() or default)
+    except ValueError:
+        return -1  # caught by validation as "must not be negative"
+
+
+def record_from_post(post, catalog) -> dict:
+    """The same JSON shape the offline page syncs, from a plain form post (no JavaScript)."""
+    occurred = parse_datetime(post.get("occurred_at", "")) if post.get("occurred_at") else None
+    answers = {
+        key: post.get(f"answer_{key}", "").strip() for key in PARTS if post.get(f"answer_{key}", "").strip()
+    }
+    record = {
+        "client_uuid": post.get("client_uuid") or str(uuid.uuid4()),
+        "occurred_at": (occurred or timezone.now()).isoformat(),
+        "site": post.get("site") or None,
+        "setting": post.get("setting") or None,
+        "stop_name": post.get("stop_name", ""),
+        "participant_code": post.get("participant_code", ""),
+        "code_answers": answers or None,
+        "supplies": [
+            {"item": code, "quantity": _int(post.get(f"item_{code}"))}
+            for code in catalog
+            if post.get(f"item_{code}", "").strip() not in ("", "0")
+        ],
+        "syringes_collected": _int(post.get("syringes_collected")),
+        "collected_method": post.get("collected_method", ""),
+        "collected_measure": post.get("collected_measure") or None,
+        "secondary_for_people": _int(post.get("secondary_for_people")),
+        "naloxone_kit_status": post.get("naloxone_kit_status", ""),
+        "refill_reason": post.get("refill_reason", ""),
+        "wound_care": bool(post.get("wound_care")),
+        "overdose_education": bool(post.get("overdose_education")),
+        "vaccination": post.get("vaccination", ""),
+        "referrals_made": _int(post.get("referrals_made")),
+        "reversals_reported": _int(post.get("reversals_reported")),
+    }
+    for test in ("hiv", "hcv", "sti"):
+        record[f"{test}_test"] = post.get(f"{test}_test", "")
+        record[f"{test}_linked"] = bool(post.get(f"{test}_linked"))
+    return record
+
+
+def _remember(request, record: dict) -> None:
+    defaults = request.session.get(SESSION_DEFAULTS, {"site": None, "items": {}})
+    site = record.get("site")
+    defaults["site"] = site
+    if site:
+        defaults["items"][site] = {line["item"]: line["quantity"] for line in record["supplies"]}
+    request.session[SESSION_DEFAULTS] = defaults
+
+
+@membership_required(roles=RECORDERS)
+def entry(request):
+    """Quick entry: one screen, big +/- counters; the JavaScript queues offline, the plain form posts."""
+    membership = request.membership
+    catalog = actions.supply_catalog()
+    errors: list[str] = []
+    if request.method == "POST":
+        raw = record_from_post(request.POST, catalog)
+        try:
+            actions.record_encounter(
+                membership, EncounterIn.model_validate(raw), source="web", catalog=catalog
+            )
+        except ValidationError as error:
+            errors = [f"{'.'.join(map(str, problem['loc']))}: {problem['msg']}" for problem in error.errors()]
+        except actions.OutreachError as error:
+            errors = error.problems
+        else:
+            _remember(request, raw)
+            messages.success(request, _("Encounter saved."))
+            return redirect("outreach:entry")
+    defaults = request.session.get(SESSION_DEFAULTS, {"site": None, "items": {}})
+    sites = list(queries.sites_of(membership))
+    site_id = request.POST.get("site") if errors else defaults.get("site")
+    if not site_id and sites:
+        site_id = str(sites[0].pk)
+    remembered = defaults["items"].get(site_id or "", {})
+    items = sorted(
+        catalog.values(),
+        key=lambda item: (
+            item.code not in COMMON_ITEMS,
+            COMMON_ITEMS.index(item.code) if item.code in COMMON_ITEMS else 0,
+            item.name,
+        ),
+    )
+    counters = [
+        {
+            "item": item,
+            "value": request.POST.get(f"item_{item.code}", "0") if errors else remembered.get(item.code, 0),
+            "common": item.code in COMMON_ITEMS,
+        }
+        for item in items
+    ]
+    context = {
+        "sites": sites,
+        "site_id": site_id,
+        "counters": [counter for counter in counters if counter["common"]],
+        "more_counters": [counter for counter in counters if not counter["common"]],
+        "errors": errors,
+        "client_uuid": uuid.uuid4(),
+        "recipe": [PARTS[key] for key in participant_actions.recipe_of(membership.organization)],
+        "settings": Setting.choices,
+        "collected_methods": CollectedMethod.choices,
+        "kit_statuses": NaloxoneKitStatus.choices,
+        "refill_reasons": RefillReason.choices,
+        "vaccinations": Vaccination.choices,
+        "test_results": TestResult.choices,
+        "tests": (("hiv", "HIV"), ("hcv", "HCV"), ("sti", "STI")),
+        "defaults_json": json.dumps(defaults["items"]),
+        "recent": queries.recent_encounters(membership, 10),
+        "post": request.POST if errors else {},
+    }
+    return render(request, "outreach/entry.html", context, status=400 if errors else 200)
+
+
+def service_worker(request):
+    """The service worker, served from /outreach/ so its scope covers the outreach pages."""
+    body = render_to_string("outreach/sw.js", {"entry_url": reverse("outreach:entry")}, request=request)
+    response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"  # browsers check for a new worker on every visit
+    return response
+
+
+def manifest(request):
+    body = {
+        "name": "Meetpoint outreach",
+        "short_name": "Outreach",
+        "start_url": reverse("outreach:entry"),
+        "scope": reverse("outreach:entry"),
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#0b5c8a",
+        "icons": [
+            {
+                "src": request.build_absolute_uri("/static/outreach/icon.svg"),
+                "sizes": "any",
+                "type": "image/svg+xml",
+            }
+        ],
+    }
+    return HttpResponse(json.dumps(body), content_type="application/manifest+json")
+
+
+def _date_range(request):
+    today = timezone.localdate()
+    start = parse_date(request.GET.get("from", "") or "") or today - timedelta(days=29)
+    end = parse_date(request.GET.get("to", "") or "") or today
+    return start, end
+
+
+@membership_required
+def summary_page(request):
+    """The unit's own numbers for a date range and site; every member of the organization may see them."""
+    membership = request.membership
+    start, end = _date_range(request)
+    site = queries.site_for(membership, request.GET["site"]) if request.GET.get("site") else None
+    error = _("The end date is before the start date.") if end < start else ""
+    numbers = (
+        None if error else summarize([membership.organization_id], start, end, [site.pk] if site else None)
+    )
+    return render(
+        request,
+        "outreach/summary.html",
+        {
+            "numbers": numbers,
+            "start": start,
+            "end": end,
+            "site": site,
+            "sites": queries.sites_of(membership),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@membership_required
+def overdoses(request):
+    """Overdose reports (no identity): every member reads them; staff and admins record them."""
+    membership = request.membership
+    errors: list[str] = []
+    if request.method == "POST":
+        if membership.role not in RECORDERS:
+            raise PermissionDenied(_("Your role may not record overdose reports."))
+        raw = {
+            "client_uuid": request.POST.get("client_uuid") or str(uuid.uuid4()),
+            "occurred_at": request.POST.get("occurred_at", ""),
+            "place_kind": request.POST.get("place_kind", ""),
+            "site": request.POST.get("site") or None,
+            "stop_name": request.POST.get("stop_name", ""),
+            "block_group": request.POST.get("block_group", ""),
+            "grid_cell": request.POST.get("grid_cell", ""),
+            "fatal": request.POST.get("fatal") == "yes",
+            "naloxone_doses_bystander": _int(request.POST.get("naloxone_doses_bystander")),
+            "naloxone_doses_ems": _int(request.POST.get("naloxone_doses_ems")),
+            "naloxone_doses_staff": _int(request.POST.get("naloxone_doses_staff")),
+            "called_911": request.POST.get("called_911", "unknown"),
+            "substances": request.POST.getlist("substances"),
+            "reported_by": request.POST.get("reported_by", "staff"),
+        }
+        try:
+            actions.record_overdose(membership, OverdoseIn.model_validate(raw))
+        except ValidationError as error:
+            errors = [f"{'.'.join(map(str, problem['loc']))}: {problem['msg']}" for problem in error.errors()]
+        except actions.OutreachError as error:
+            errors = error.problems
+        else:
+            messages.success(request, _("Overdose report saved."))
+            return redirect("outreach:overdoses")
+    return render(
+        request,
+        "outreach/overdoses.html",
+        {
+            "reports": queries.overdose_reports(membership)[:100],
+            "may_record": membership.role in RECORDERS,
+            "errors": errors,
+            "post": request.POST if errors else {},
+            "client_uuid": uuid.uuid4(),
+            "sites": queries.sites_of(membership),
+            "place_kinds": OverdoseReport.PlaceKind.choices,
+            "called_choices": OverdoseReport.Called911.choices,
+            "reporters": OverdoseReport.ReportedBy.choices,
+            "substances": SUBSTANCES,
+            "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@membership_required(roles=RECORDERS)
+def duplicates(request):
+    """Possible duplicate participants (codes one character apart) for staff to merge or dismiss."""
+    return render(
+        request,
+        "outreach/duplicates.html",
+        {"duplicates": participant_queries.open_duplicates(request.membership)},
+    )
+
+
+@require_POST
+@membership_required(roles=RECORDERS)
+def resolve_duplicate(request, pk: int, decision: str):
+    duplicate = participant_queries.duplicate_for(request.membership, pk)
+    if decision == "merge":
+        try:
+            participant_actions.merge_participants(request.membership, duplicate)
+        except participant_actions.ParticipantError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Participants merged: their encounters now count as one person."))
+    elif decision == "dismiss":
+        participant_actions.dismiss_duplicate(request.membership, duplicate)
+        messages.success(request, _("Marked as different people."))
+    else:
+        raise Http404("Unknown decision.")
+    return redirect("outreach:duplicates")
+
+
+@membership_required(roles=frozenset({"admin"}))
+def recipe(request):
+    """The organization's participant code recipe (admins)."""
+    membership = request.membership
+    error = ""
+    if request.method == "POST":
+        parts = [request.POST.get(f"part_{index}", "") for index in range(len(PARTS))]
+        parts = [part for part in parts if part]
+        try:
+            participant_actions.set_recipe(membership, parts)
+        except RecipeError as problem:
+            error = str(problem)
+        else:
+            messages.success(request, _("Participant code recipe saved."))
+            return redirect("outreach:recipe")
+    current = list(participant_actions.recipe_of(membership.organization))
+    slots = [current[index] if index < len(current) else "" for index in range(len(PARTS))]
+    if error:
+        return HttpResponseBadRequest(
+            render_to_string(
+                "outreach/recipe.html", {"slots": slots, "parts": PARTS, "error": error}, request=request
+            )
+        )
+    return render(request, "outreach/recipe.html", {"slots": slots, "parts": PARTS, "error": error})
