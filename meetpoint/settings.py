@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "meetpoint.policy",
     "meetpoint.needs",
     "meetpoint.outcomes",
+    "meetpoint.maintenance",
     "meetpoint.demo",
 ]
 
