@@ -163,6 +163,9 @@ if envbool("MEETPOINT_HTTPS", False):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Screening: licensed item text of DAST-10 / CRAFFT 2.1, supplied by an organization that holds the right.
+MEETPOINT_INSTRUMENT_TEXT_DIR = envstr("MEETPOINT_INSTRUMENT_TEXT_DIR", "") or None
+
 # Directory
 MEETPOINT_PAGE_SIZE = envint("MEETPOINT_PAGE_SIZE", 20, minimum=1)
 MEETPOINT_MAX_PAGE_SIZE = envint("MEETPOINT_MAX_PAGE_SIZE", 100, minimum=1)

@@ -6,6 +6,7 @@ import uuid
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from meetpoint.accounts import audit
 from meetpoint.accounts.roles import may_edit
 from meetpoint.participants.codes import blind_index, normalize_code
 from meetpoint.participants.models import Participant
@@ -84,7 +85,7 @@ def record_screening(
         raise ScreeningError(errors)
     with transaction.atomic():
         participant = find_or_create_participant(organization, participant_code)
-        return Screening.objects.create(
+        screening = Screening.objects.create(
             organization=organization,
             participant=participant,
             instrument=loaded.name,
@@ -100,3 +101,7 @@ def record_screening(
             language=language,
             screened_by=membership.user,
         )
+        audit.record(
+            "screening.record", membership=membership, obj=screening, detail={"instrument": loaded.name}
+        )
+    return screening

@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import StrictInt
 
+from meetpoint.accounts import audit
 from meetpoint.accounts.api_auth import member_auth, require_role
 from meetpoint.screening import actions, queries
 from meetpoint.screening.catalog import UnknownInstrument, all_instruments, get_instrument
@@ -366,7 +367,11 @@ def screening_detail(request: HttpRequest, screening_id: uuid.UUID):
     summary="A screening as a FHIR R4 QuestionnaireResponse (with its Questionnaire contained)",
 )
 def screening_fhir(request: HttpRequest, screening_id: uuid.UUID):
-    return questionnaire_response(_own_screening(request, screening_id))
+    screening = _own_screening(request, screening_id)
+    audit.record(
+        "screening.export", request=request, membership=request.auth, obj=screening, detail={"format": "fhir"}
+    )
+    return questionnaire_response(screening)
 
 
 @router.get(

@@ -90,7 +90,7 @@ def questionnaire_response(screening: Screening) -> dict:
     return {
         "resourceType": "QuestionnaireResponse",
         "id": str(screening.id),
-        "contained": [_questionnaire(instrument, sex)],
+        "contained": [{**_questionnaire(instrument, sex), "version": screening.instrument_version}],
         "identifier": {"system": "urn:meetpoint:screening", "value": str(screening.id)},
         "questionnaire": "#instrument",
         "status": "completed",

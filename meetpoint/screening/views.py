@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from meetpoint.accounts import audit
 from meetpoint.accounts.permissions import membership_required
 from meetpoint.accounts.roles import sees_participant_level
 from meetpoint.screening import actions, forms, queries
@@ -33,9 +34,10 @@ def instruments(request):
 
 def instrument_detail(request, name: str):
     instrument = _instrument_or_404(name)
-    return render(
-        request, "screening/instrument_detail.html", {"instrument": instrument, "data": instrument.data}
-    )
+    membership = getattr(request, "membership", None)
+    may_screen = bool(membership) and membership.role in EDITORS
+    context = {"instrument": instrument, "data": instrument.data, "may_screen": may_screen}
+    return render(request, "screening/instrument_detail.html", context)
 
 
 @membership_required
@@ -110,9 +112,20 @@ def new(request, name: str):
     return render(request, "screening/new.html", context, status=400 if errors else 200)
 
 
+def _placed_sites(membership):
+    return [location for location in _locations(membership) if location.latitude is not None]
+
+
 def _near_from_request(request, screening):
     near = default_near(screening, request.membership)
     problems = []
+    site_id = request.GET.get("site")
+    if site_id:
+        site = next((loc for loc in _placed_sites(request.membership) if str(loc.pk) == site_id), None)
+        if site is None:
+            problems.append(_("Choose one of your organization's sites."))
+        else:
+            near.latitude, near.longitude, near.place = site.latitude, site.longitude, site.name
     if request.GET.get("lat") or request.GET.get("lon"):
         try:
             near.latitude, near.longitude = float(request.GET["lat"]), float(request.GET["lon"])
@@ -141,6 +154,7 @@ def detail(request, screening_id):
         "groups": groups,
         "near": near,
         "near_problems": problems,
+        "sites": _placed_sites(request.membership),
         "languages": forms.LANGUAGES,
         "default_radius": DEFAULT_RADIUS_KM,
         "refer_url": reverse("referrals:new") if _has_referrals() else "/referrals/new/",
@@ -183,6 +197,7 @@ def _answer_text(item: dict, value) -> str:
 @membership_required
 def fhir(request, screening_id):
     screening = queries.screening_for(request.membership, screening_id)
+    audit.record("screening.export", request=request, obj=screening, detail={"format": "fhir"})
     response = HttpResponse(
         json.dumps(questionnaire_response(screening), indent=2), content_type="application/fhir+json"
     )

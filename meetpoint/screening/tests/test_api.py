@@ -186,3 +186,17 @@ def test_fhir_export_of_yes_no_count_and_select_all_items(world, record):
     resource = world.client().get(f"{SCREENINGS}/{ahc.pk}/fhir", headers=world.token(world.home.staff)).json()
     problems = next(item for item in resource["item"] if item["linkId"] == "housing_problems")
     assert [answer["valueCoding"]["code"] for answer in problems["answer"]] == ["0", "1"]
+
+
+def test_recording_and_exporting_are_audited(world, record):
+    from meetpoint.accounts.models import AuditEvent
+
+    screening = record()
+    world.client().get(f"{SCREENINGS}/{screening.pk}/fhir", headers=world.token(world.home.staff))
+    actions = list(
+        AuditEvent.objects.filter(object_id=str(screening.pk)).values_list("action", "organization_id")
+    )
+    assert actions == [
+        ("screening.record", world.home.organization.pk),
+        ("screening.export", world.home.organization.pk),
+    ]

@@ -66,3 +66,25 @@ def test_unknown_instrument_exits_2(monkeypatch, capsys):
 def test_missing_instrument_is_a_usage_error(monkeypatch, capsys):
     code, _, err = run(monkeypatch, capsys)
     assert code == 2 and "instrument" in err
+
+
+def test_instruments_command_lists_and_validates(monkeypatch, capsys, tmp_path):
+    from meetpoint.screening.catalog import INSTRUMENT_DIR
+
+    code, out, _ = _manage(monkeypatch, capsys, "instruments")
+    assert code == 0 and "dast-10" in out and "licensed text not supplied" in out
+    good = str(INSTRUMENT_DIR / "taps.json")
+    bad = tmp_path / "taps.json"
+    bad.write_text('{"name": "taps"}')
+    code, out, err = _manage(monkeypatch, capsys, "instruments", "--validate", good, str(bad))
+    assert code == 1 and "taps.json: valid" in out and "'version' is a required property" in err
+
+
+def _manage(monkeypatch, capsys, *args) -> tuple[int, str, str]:
+    code = 0
+    try:
+        execute_from_command_line(["meetpoint", *args])
+    except SystemExit as exit_:
+        code = exit_.code if isinstance(exit_.code, int) else 1
+    out = capsys.readouterr()
+    return code, out.out, out.err

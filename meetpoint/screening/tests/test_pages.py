@@ -20,6 +20,13 @@ def test_instrument_catalog_is_public(client):
     assert client.get(reverse("screening:instrument", args=["cage"])).status_code == 404
 
 
+def test_instrument_page_offers_screening_to_staff_only(world):
+    url = reverse("screening:instrument", args=["phq-9"])
+    assert "Screen a person with this instrument" in world.client(world.home.staff).get(url).content.decode()
+    assert "Screen a person" not in world.client(world.home.analyst).get(url).content.decode()
+    assert "Screen a person" not in world.client().get(url).content.decode()
+
+
 def test_form_renders_every_question_with_its_options(world):
     page = world.client(world.home.staff).get(reverse("screening:new", args=["ahc-hrsn"])).content.decode()
     assert page.count('<fieldset class="question') == 11  # the participant block and ten questions

@@ -94,3 +94,16 @@ def test_open_now_first_then_opening_later_today(world, services, record):
     assert naloxone.hits[0].open_now is True
     assert naloxone.hits[1].open_now is False and naloxone.hits[1].opens_later_today == time(9)
     assert "naloxone" in naloxone.type_names[0].lower()
+
+
+def test_staff_can_look_near_another_of_their_sites(world, services, record):
+    from .conftest import _site
+
+    far_site = _site(world.home.organization, "Riverbend north van stop", 40.4406 + 1.8, -79.9959)
+    screening = record(instrument="overdose-risk", answers=[False] * 5, location_id=services["clinic"].pk)
+    url = reverse("screening:detail", args=[screening.pk])
+    client = world.client(world.home.staff)
+    page = client.get(url, {"site": str(far_site.pk)}).content.decode()
+    assert "Faraway naloxone" in page and "Lakeside naloxone" not in page
+    other = _site(world.outsider.organization, "Lakeside annex", 40.0, -80.0)
+    assert "Choose one of your organization" in client.get(url, {"site": str(other.pk)}).content.decode()
