@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from meetpoint.accounts.roles import sees_participant_level
 from meetpoint.directory.models import Service
@@ -156,7 +157,7 @@ def calendar_items(membership, start: date, end: date) -> list[CalendarItem]:
                 take_back.organization.name,
                 place_label(take_back.location, take_back.venue, membership),
                 take_back.is_public,
-                "Drug take-back",
+                gettext("Drug take-back"),
             )
         )
     return sorted(items, key=lambda item: (item.starts_at, item.title))

@@ -1,5 +1,5 @@
 """Site administrators edit the catalog's names and ceilings (never its codes) and can look at the ledger;
-stock itself changes only through actions.py (pages, API, CLI), so the ledger stays append-only."""
+stock itself changes only through inventory.actions (pages, API, CLI), so the ledger stays append-only."""
 
 from django.contrib import admin
 

@@ -1,5 +1,5 @@
 """Forms of the inventory pages. Choices come from the acting membership's organization only; the rules live in
-actions.py, whose InventoryError is put back on the field it names."""
+inventory.actions, whose InventoryError is put back on the field it names."""
 
 from datetime import datetime, time
 
@@ -21,8 +21,28 @@ def site_choices(membership) -> list[tuple[str, str]]:
     return choices
 
 
+CATEGORY_ORDER = [
+    "syringe",
+    "naloxone",
+    "test_strip",
+    "wound_care",
+    "safer_smoking",
+    "safer_sex",
+    "hygiene",
+    "other",
+]
+
+
 def item_choices() -> list[tuple[str, str]]:
-    return [(item.code, item.name) for item in queries.catalog()]
+    """Syringes and naloxone first: what is received and moved most."""
+
+    def rank(item):
+        category = (
+            CATEGORY_ORDER.index(item.category) if item.category in CATEGORY_ORDER else len(CATEGORY_ORDER)
+        )
+        return (category, item.name)
+
+    return [(item.code, item.name) for item in sorted(queries.catalog(), key=rank)]
 
 
 def lot_label(lot) -> str:
@@ -119,7 +139,11 @@ class TransferForm(InventoryForm):
     def __init__(self, membership, *args, **kwargs):
         super().__init__(membership, *args, **kwargs)
         self.fields["source"].choices = site_choices(membership)
-        self.fields["destination"].choices = site_choices(membership)
+        sites = site_choices(membership)
+        self.fields["destination"].choices = sites
+        if not self.is_bound and len(sites) > 1:
+            source = str(self.initial.get("source") or sites[0][0])
+            self.initial.setdefault("destination", next(value for value, _label in sites if value != source))
         self.fields["item"].choices = item_choices()
         self.fields["lot"].choices = lot_choices(membership)
 

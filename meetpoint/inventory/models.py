@@ -38,7 +38,7 @@ class StockLot(models.Model):
     """One lot of one item held at one site or mobile unit, with its cached on-hand balance.
 
     `on_hand` is a cache of the sum of this lot's ledger entries; every action that writes entries updates it in
-    the same transaction (see actions.py), and `inventory.queries.ledger_mismatches` checks the two agree.
+    the same transaction (see inventory.actions), and `inventory.queries.ledger_mismatches` checks the two agree.
     The *unrecorded* lot of a site and item is where distributions beyond recorded stock land: it goes
     negative, visibly, and staff reconcile it.
     """

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from meetpoint.needs import ranking
 from meetpoint.needs.models import Area
@@ -36,7 +37,7 @@ class AreaRowView:
 
 def _cell(count, population, available: bool, protect: bool) -> dict:
     if not available:
-        return {"count": None, "shown": "n/a", "per_1000": None, "suppressed": False}
+        return {"count": None, "shown": _("n/a"), "per_1000": None, "suppressed": False}
     count = count or 0
     suppressed = protect and is_small(count)
     rate = ranking.per_thousand(count, population)
@@ -93,26 +94,43 @@ def explain(item: ranking.RankedArea, purpose: str) -> list[str]:
     """The reasoning behind a score, in words, with small overdose counts protected."""
     facts = item.facts
     reasons = []
-    reach_word = "encounters" if PURPOSES.get(purpose, "encounters") == "encounters" else "trainings"
+    mobile = PURPOSES.get(purpose, "encounters") == "encounters"
     for name, part in item.parts.items():
-        points = f"{part['points']:.2f} of {part['weight']:.2f}"
+        numbers = {
+            "value": f"{part['value']:.2f}",
+            "standing": f"{part['standing']:.2f}",
+            "points": f"{part['points']:.2f}",
+            "weight": f"{part['weight']:.2f}",
+        }
         if name == "svi":
-            reasons.append(f"Social vulnerability percentile {part['value']:.2f} → {points}")
-        elif name == "overdoses":
-            if is_small(facts.overdoses):
-                reasons.append(
-                    f"Overdoses <11 in the period (rate withheld), standing {part['standing']:.2f} → {points}"
-                )
-            else:
-                reasons.append(
-                    f"{part['value']:.2f} overdoses per 1,000 residents, standing {part['standing']:.2f} → {points}"
-                )
-        elif name == "reach":
-            reasons.append(
-                f"{part['value']:.2f} {reach_word} per 1,000 residents; lower reach earns more "
-                f"({part['standing']:.2f}) → {points}"
+            text = _("Social vulnerability percentile %(value)s → %(points)s of %(weight)s")
+        elif name == "overdoses" and is_small(facts.overdoses):
+            text = _(
+                "Overdoses <11 in the period (rate withheld), standing %(standing)s → %(points)s of %(weight)s"
             )
-    labels = {"svi": "no SVI", "overdoses": "no overdose rate", "reach": f"no {reach_word} rate"}
+        elif name == "overdoses":
+            text = _(
+                "%(value)s overdoses per 1,000 residents, standing %(standing)s → %(points)s of %(weight)s"
+            )
+        elif mobile:
+            text = _(
+                "%(value)s encounters per 1,000 residents; lower reach earns more (%(standing)s) → "
+                "%(points)s of %(weight)s"
+            )
+        else:
+            text = _(
+                "%(value)s trainings per 1,000 residents; lower reach earns more (%(standing)s) → "
+                "%(points)s of %(weight)s"
+            )
+        reasons.append(text % numbers)
+    labels = {
+        "svi": _("no SVI"),
+        "overdoses": _("no overdose rate"),
+        "reach": _("no encounter rate") if mobile else _("no training rate"),
+    }
     if item.missing:
-        reasons.append("Left out (weights rescaled): " + ", ".join(labels[m] for m in item.missing))
+        reasons.append(
+            _("Left out (weights rescaled): %(parts)s")
+            % {"parts": ", ".join(labels[m] for m in item.missing)}
+        )
     return reasons

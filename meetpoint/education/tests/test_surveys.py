@@ -142,3 +142,13 @@ def test_survey_api_pairs_before_and_after_without_sign_in(world, event):
     assert SurveyResponse.objects.filter(pairing_token=token).count() == 4
     bad = client.post(url, {"phase": "during", "answers": sheet}, content_type="application/json")
     assert bad.status_code == 400
+
+
+def test_survey_and_calendar_in_spanish(world, event, public_event):
+    client = world.client()
+    page = client.get(
+        reverse("education:survey", args=[event.pk]) + "?phase=pre", headers={"accept-language": "es"}
+    ).content.decode()
+    assert "Antes del evento" in page and "¿Qué hace la naloxona?" in page
+    calendar = client.get(reverse("education:calendar"), headers={"accept-language": "es"}).content.decode()
+    assert "Calendario de eventos de los socios" in calendar

@@ -6,6 +6,8 @@ from datetime import timedelta
 import pytest
 from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from meetpoint.inventory import actions, queries
@@ -123,7 +125,7 @@ def test_reversal_puts_stock_back_and_clears_the_flag(sites, naloxone, receive):
     assert on_hand(sites.van, naloxone) == 1
 
 
-def test_bulk_distribution_matches_one_by_one(sites, naloxone, syringes, receive):
+def test_bulk_distribution_takes_first_expiring_lots_and_flags_shortfalls(sites, naloxone, syringes, receive):
     receive(sites.van, naloxone, 10, lot="A", days=30)
     receive(sites.van, naloxone, 10, lot="B", days=90)
     receive(sites.van, syringes, 100, lot="")
@@ -284,3 +286,16 @@ def test_cached_balances_agree_with_the_ledger_after_everything(world, sites, na
     )
     assert queries.ledger_mismatches() == []
     assert on_hand(sites.fixed, naloxone) == 20 and on_hand(sites.van, naloxone) == -3
+
+
+def test_bulk_distribution_uses_the_same_few_queries_for_any_number_of_rows(sites, syringes, receive):
+    receive(sites.van, syringes, 100_000, lot="")
+
+    def queries_for(count: int) -> int:
+        start = timezone.now() - timedelta(days=1)
+        rows = [actions.DistributionRow(sites.van, syringes, 5, uuid.uuid4(), start) for _ in range(count)]
+        with CaptureQueriesContext(connection) as captured:
+            actions.record_distributions_bulk(rows)
+        return len(captured)
+
+    assert queries_for(10) == queries_for(400)

@@ -180,3 +180,8 @@ def test_pages_speak_spanish(world, stocked):
     client = world.client(world.home.staff)
     page = client.get(reverse("inventory:stock"), headers={"Accept-Language": "es"}).content.decode()
     assert "Existencias por sitio" in page and "vence pronto" in page
+    data = {"source": str(stocked.fixed.pk), "destination": str(stocked.van.pk), "item": "syringe-1ml-28g"}
+    response = client.post(
+        reverse("inventory:transfer"), {**data, "quantity": "2500"}, headers={"Accept-Language": "es"}
+    )
+    assert response.status_code == 400 and "Solo hay 2000" in response.content.decode()

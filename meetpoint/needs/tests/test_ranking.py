@@ -110,3 +110,10 @@ def test_needs_pages_need_a_member(world):
         .status_code
         == 400
     )
+
+
+def test_next_stops_in_spanish(world):
+    import_area_data(AREAS, layout="svi")
+    page = world.client(world.home.viewer).get(reverse("needs:next"), headers={"accept-language": "es"})
+    body = page.content.decode()
+    assert "Adónde ir después" in body and "Percentil de vulnerabilidad social 0.93" in body

@@ -186,3 +186,12 @@ def test_actions_links_and_sign_ons(world, bill):
         .status_code
         == 404
     )
+
+
+def test_policy_tracker_in_spanish(world, bill):
+    body = (
+        world.client(world.outsider.viewer)
+        .get(reverse("policy:list"), headers={"accept-language": "es"})
+        .content.decode()
+    )
+    assert "Seguimiento de políticas" in body and "Aprobado" in body
