@@ -166,6 +166,11 @@ if envbool("MEETPOINT_HTTPS", False):
 # Screening: licensed item text of DAST-10 / CRAFFT 2.1, supplied by an organization that holds the right.
 MEETPOINT_INSTRUMENT_TEXT_DIR = envstr("MEETPOINT_INSTRUMENT_TEXT_DIR", "") or None
 
+# Referrals: flagged when not accepted in time, expired later; links in notification emails use the base URL.
+MEETPOINT_REFERRAL_OVERDUE_HOURS = envint("MEETPOINT_REFERRAL_OVERDUE_HOURS", 72, minimum=1)
+MEETPOINT_REFERRAL_EXPIRE_HOURS = envint("MEETPOINT_REFERRAL_EXPIRE_HOURS", 336, minimum=1)
+MEETPOINT_BASE_URL = envstr("MEETPOINT_BASE_URL", "http://127.0.0.1:8000")
+
 # Directory
 MEETPOINT_PAGE_SIZE = envint("MEETPOINT_PAGE_SIZE", 20, minimum=1)
 MEETPOINT_MAX_PAGE_SIZE = envint("MEETPOINT_MAX_PAGE_SIZE", 100, minimum=1)

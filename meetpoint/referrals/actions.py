@@ -69,7 +69,7 @@ def _as_uuid(value, field: str) -> uuid.UUID:
         ) from None
 
 
-def _visible_referral(membership: Membership, referral_id, *, for_update: bool = False) -> Referral:
+def _visible_referral(membership: Membership, referral_id) -> Referral:
     from meetpoint.referrals.queries import visible_referrals
 
     rid = _as_uuid(referral_id, "referral")
