@@ -110,7 +110,8 @@ def run_import(db_path: str, csv_path: str) -> None:
 
 
 def run_raw(db_path: str, csv_path: str) -> None:
-    """Child: the same rows straight into the same tables with executemany (no checks, no participants)."""
+    """Child: the same rows straight into the same tables with executemany: participants (one per distinct code,
+    the code itself standing in for its hash), encounters and supply lines — no checks, no hashing."""
     _django(db_path)
     import uuid
 
@@ -132,8 +133,12 @@ def run_raw(db_path: str, csv_path: str) -> None:
         "collected_estimated, secondary_for_people, naloxone_kit_status, refill_reason, wound_care, "
         "overdose_education, vaccination, hiv_test, hiv_linked, hcv_test, hcv_linked, sti_test, sti_linked, "
         "referrals_made, reversals_reported, source, created) VALUES "
-        "(%s, %s, NULL, %s, 'fixed_site', '', '', %s, NULL, %s, '', NULL, 0, 0, '', '', 0, 0, '', '', 0, '', 0, "
+        "(%s, %s, %s, %s, 'fixed_site', '', '', %s, NULL, %s, '', NULL, 0, 0, '', '', 0, 0, '', '', 0, '', 0, "
         "'', 0, %s, 0, 'import', %s)"
+    )
+    participant_sql = (
+        "INSERT INTO participants_participant (id, organization_id, code_hash, age_band, gender_identity, race, "
+        "ethnicity, zip3, merged_into_id, created) VALUES (%s, %s, %s, '', '', '[]', '', '', NULL, %s)"
     )
     line_sql = "INSERT INTO outreach_encountersupply (encounter_id, supply_item_id, quantity, doses) VALUES (%s, %s, %s, %s)"
     now = timezone.now().isoformat()
@@ -145,12 +150,19 @@ def run_raw(db_path: str, csv_path: str) -> None:
         cursor = connection.cursor()
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM outreach_encounter")
         next_id = cursor.fetchone()[0] + 1
-        encounters, lines = [], []
+        encounters, lines, people = [], [], []
+        participants: dict[str, str] = {}
         for row in reader:
+            code = row[index["participant_code"]]
+            participant = participants.get(code) if code else None
+            if code and participant is None:
+                participant = participants[code] = uuid.uuid4().hex
+                people.append((participant, org, code, now))
             encounters.append(
                 (
                     uuid.uuid4().hex,
                     org,
+                    participant,
                     sites[row[index["site"]]],
                     row[index["occurred_at"]],
                     int(row[index["syringes_collected"]] or 0),
@@ -164,9 +176,11 @@ def run_raw(db_path: str, csv_path: str) -> None:
                     lines.append((next_id, item, quantity, quantity * 2 if column == "naloxone_kits" else 0))
             next_id += 1
             if len(encounters) >= 10000:
+                cursor.executemany(participant_sql, people)
                 cursor.executemany(encounter_sql, encounters)
                 cursor.executemany(line_sql, lines)
-                encounters, lines = [], []
+                encounters, lines, people = [], [], []
+        cursor.executemany(participant_sql, people)
         cursor.executemany(encounter_sql, encounters)
         cursor.executemany(line_sql, lines)
 
@@ -192,13 +206,14 @@ def _child(mode: str, db_path: str, csv_path: str, quiet: bool) -> tuple[float, 
     return seconds, cpu, usage.ru_maxrss / 1024  # Linux reports KiB
 
 
-def _count(db_path: str) -> tuple[int, int]:
+def _count(db_path: str) -> tuple[int, int, int]:
     import sqlite3
 
     with sqlite3.connect(db_path) as connection:
         encounters = connection.execute("SELECT COUNT(*) FROM outreach_encounter").fetchone()[0]
         lines = connection.execute("SELECT COUNT(*) FROM outreach_encountersupply").fetchone()[0]
-    return encounters, lines
+        people = connection.execute("SELECT COUNT(*) FROM participants_participant").fetchone()[0]
+    return encounters, lines, people
 
 
 def main() -> None:
@@ -233,7 +248,8 @@ def main() -> None:
     if raw_counts != project_counts:
         raise SystemExit(f"Row counts differ: raw {raw_counts}, import {project_counts}")
     print(
-        f"\nEncounter import, {rows:,} CSV rows ({project_counts[1]:,} supply lines), SQLite, "
+        f"\nEncounter import, {rows:,} CSV rows ({project_counts[1]:,} supply lines, {project_counts[2]:,} "
+        "participants), SQLite, "
         f"{os.cpu_count()} cores"
     )
     print(f"{'method':<34}{'wall s':>9}{'rows/s':>10}{'CPU s':>8}{'rows/CPU s':>12}{'peak RSS MB':>13}")

@@ -9,7 +9,7 @@ site's ZIP3.
 
 from collections import defaultdict
 
-from django.db.models import Q, Value
+from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
 from django.utils import timezone
 
@@ -74,27 +74,32 @@ def _key(row, group_by: tuple, zips: dict) -> tuple:
 
 
 def _group(queryset, group_by, *, value=None, distinct=None, prefix: str = "", with_participant: bool = True):
-    """{group key: sum of `value` (or count of rows, or count of distinct `distinct`)}."""
+    """{group key: sum of `value` (or count of rows, or count of distinct `distinct`)}.
+
+    The database aggregates (GROUP BY the truncated dates, site, organization, and for the area the site and the
+    participant's ZIP3); Python only folds those few groups into areas. Distinct people are counted from the
+    distinct (group, person) pairs, so a person seen in two groups that fold into one area counts once.
+    """
     group_by = tuple(group_by)
-    extra = tuple(field for field in (value, distinct) if field)
-    rows, fields = _rows(queryset, group_by, prefix, extra, with_participant)
     zips = {}
     if "area" in group_by:
-        location_ids = set(queryset.values_list(f"{prefix}location_id", flat=True).distinct())
+        location_ids = set(queryset.order_by().values_list(f"{prefix}location_id", flat=True).distinct())
         zips = _site_zip3(location_ids)
-    totals: dict = defaultdict(float)
-    people: dict = defaultdict(set)
-    for row in rows.iterator(chunk_size=5000):
-        key = _key(row[: len(fields)], group_by, zips)
-        if distinct:
-            if row[-1] is not None:
-                people[key].add(row[-1])
-        elif value:
-            totals[key] += row[-1] or 0
-        else:
-            totals[key] += 1
     if distinct:
+        rows, fields = _rows(queryset.order_by(), group_by, prefix, (distinct,), with_participant)
+        people: dict = defaultdict(set)
+        for row in rows.distinct().iterator(chunk_size=5000):
+            if row[-1] is not None:
+                people[_key(row[: len(fields)], group_by, zips)].add(row[-1])
         return {key: float(len(found)) for key, found in people.items()}
+    measure = Sum(value) if value else Count("pk")
+    if not group_by:
+        total = queryset.order_by().aggregate(g_measure=measure)["g_measure"]
+        return {(): float(total or 0)} if total else {}
+    rows, fields = _rows(queryset.order_by(), group_by, prefix, (), with_participant)
+    totals: dict = defaultdict(float)
+    for row in rows.annotate(g_measure=measure).order_by():
+        totals[_key(row[: len(fields)], group_by, zips)] += float(row[-1] or 0)
     return dict(totals)
 
 

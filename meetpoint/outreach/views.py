@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
@@ -59,13 +59,12 @@ def _int(value, default: int = 0) -> int:
 
 def record_from_post(post, catalog) -> dict:
     """The same JSON shape the offline page syncs, from a plain form post (no JavaScript)."""
-    occurred = parse_datetime(post.get("occurred_at", "")) if post.get("occurred_at") else None
     answers = {
         key: post.get(f"answer_{key}", "").strip() for key in PARTS if post.get(f"answer_{key}", "").strip()
     }
     record = {
         "client_uuid": post.get("client_uuid") or str(uuid.uuid4()),
-        "occurred_at": (occurred or timezone.now()).isoformat(),
+        "occurred_at": post.get("occurred_at") or timezone.now().isoformat(),
         "site": post.get("site") or None,
         "setting": post.get("setting") or None,
         "stop_name": post.get("stop_name", ""),
@@ -197,9 +196,14 @@ def manifest(request):
 
 def _date_range(request):
     today = timezone.localdate()
-    start = parse_date(request.GET.get("from", "") or "") or today - timedelta(days=29)
-    end = parse_date(request.GET.get("to", "") or "") or today
-    return start, end
+
+    def day(name: str):
+        try:
+            return parse_date(request.GET.get(name, "") or "")
+        except ValueError:  # well formed but impossible, e.g. 2026-02-30
+            return None
+
+    return day("from") or today - timedelta(days=29), day("to") or today
 
 
 @membership_required

@@ -140,3 +140,26 @@ def test_unknown_organization_or_file(world, tmp_path):
         run(write(tmp_path, GOOD), "--org", "nobody")
     with pytest.raises(CommandError, match="Cannot read"):
         run(str(tmp_path / "missing.csv"), "--org", "riverbend")
+
+
+def test_a_client_uuid_of_another_organization_is_a_bad_row(world, sites, tmp_path):
+    from meetpoint.outreach.tests.conftest import encounter_record
+
+    taken = encounter_record(sites["outsider"])
+    world.client(world.outsider.staff).post(
+        "/api/v1/outreach/sync", {"encounters": [taken]}, content_type="application/json"
+    )
+    header = "occurred_at,site,client_uuid,syringes_distributed"
+    lines = [f"2026-03-01,Riverbend Van,{taken['client_uuid']},10", "2026-03-01,Riverbend Van,,20"]
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 bad row"):
+        call_command(
+            "import_encounters",
+            write(tmp_path, lines, header),
+            "--org",
+            "riverbend",
+            stdout=StringIO(),
+            stderr=err,
+        )
+    assert ":2: client_uuid: is already used by another organization's record" in err.getvalue()
+    assert Encounter.objects.filter(organization=world.home.organization).count() == 0

@@ -121,3 +121,13 @@ def test_recipe_page_for_admins(world):
     )
     assert participant_actions.recipe_of(world.outsider.organization)[0] == "mother_first_name"
     assert admin.post(url, {"part_0": "birth_city"}).status_code == 400
+
+
+def test_impossible_dates_are_answered_not_crashed(world, sites):
+    client = world.client(world.home.staff)
+    answer = client.post("/outreach/", {"site": str(sites["fixed"].pk), "occurred_at": "2026-02-30T10:00"})
+    assert answer.status_code == 400 and Encounter.objects.count() == 0
+    page = world.client(world.home.viewer).get(
+        "/outreach/summary/", {"from": "2026-02-30", "to": "2099-12-31"}
+    )
+    assert page.status_code == 200

@@ -208,3 +208,13 @@ def test_uuid_is_unique_in_the_database(world, sites):
         Encounter.objects.create(
             client_uuid=existing.client_uuid, organization=existing.organization, occurred_at=timezone.now()
         )
+
+
+def test_single_record_endpoint_refuses_anonymous_and_aggregate_roles(world, sites):
+    record = encounter_record(sites["fixed"])
+    url = "/api/v1/outreach/encounters"
+    assert world.client().post(url, record, content_type="application/json").status_code == 401
+    assert (
+        world.client(world.home.viewer).post(url, record, content_type="application/json").status_code == 403
+    )
+    assert Encounter.objects.count() == 0

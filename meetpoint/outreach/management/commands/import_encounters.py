@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--rejects", help="Where bad rows go with --skip-bad-rows (default: CSV.rejects.csv)."
         )
-        parser.add_argument("--chunk-size", type=int, default=2000)
+        parser.add_argument("--chunk-size", type=int, default=5000)
 
     def handle(self, *args, **options):
         path, skip_bad_rows = options["path"], options["skip_bad_rows"]
