@@ -41,7 +41,7 @@ test: lint migrations-check
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 messages: install
-	cd meetpoint && ../$(BIN)/meetpoint makemessages -l es --ignore 'static/vendor/*' && ../$(BIN)/meetpoint compilemessages
+	cd meetpoint && ../$(BIN)/meetpoint makemessages -l es --ignore 'static/vendor/*' --ignore '.venv/*' && ../$(BIN)/meetpoint compilemessages
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*

@@ -17,6 +17,7 @@ import math
 import os
 import random
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -364,7 +365,7 @@ def main(argv=None) -> None:
         "--workers", type=int, default=(os.cpu_count() or 2) * 2, help="gunicorn worker processes"
     )
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=0, help="0: a free port chosen by the system")
     parser.add_argument(
         "--database-url", default="", help="PostgreSQL URL of a database the benchmark may drop"
     )
@@ -372,6 +373,10 @@ def main(argv=None) -> None:
     if args.quick:
         args.services, args.locations, args.seconds, args.clients = 2000, 600, 3.0, min(args.clients, 8)
 
+    if not args.port:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            args.port = probe.getsockname()[1]
     workdir = Path(tempfile.mkdtemp(prefix="meetpoint-bench-"))
     database_url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
     if database_url.startswith("postgres"):

@@ -247,6 +247,18 @@ class Schedule(models.Model):
 
     class Meta:
         ordering = ["date", "weekday", "opens_at"]
+        # Most rows belong to locations; partial indexes keep the planner's statistics honest for the rarer
+        # service and service-at-location rows (with plain indexes SQLite takes the NULLs as matches and scans).
+        indexes = [
+            models.Index(
+                fields=["service"], condition=models.Q(service__isnull=False), name="schedule_of_service"
+            ),
+            models.Index(
+                fields=["service_at_location"],
+                condition=models.Q(service_at_location__isnull=False),
+                name="schedule_of_link",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(closes_at__gt=models.F("opens_at")), name="schedule_closes_after_opens"

@@ -94,6 +94,7 @@ def mobile_units_today(today=None) -> list[dict]:
         Service.objects.filter(status=Service.Status.ACTIVE, service_at_locations__location__is_mobile=True)
         .prefetch_related("service_at_locations")
         .order_by("name")
+        .distinct()
     )
     offered: dict = {}
     for service in services:

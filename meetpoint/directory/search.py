@@ -24,6 +24,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from meetpoint.directory import taxonomy
 from meetpoint.directory.hours import LocalClock, is_open
@@ -105,19 +106,23 @@ def validate(query: SearchQuery) -> None:
     max_radius = getattr(settings, "MEETPOINT_MAX_RADIUS_KM", 500)
     max_page = getattr(settings, "MEETPOINT_MAX_PAGE_SIZE", 100)
     if (query.latitude is None) != (query.longitude is None):
-        raise SearchError("lat" if query.latitude is None else "lon", "give both latitude and longitude.")
+        raise SearchError("lat" if query.latitude is None else "lon", _("give both latitude and longitude."))
     if query.latitude is not None and not -90 <= query.latitude <= 90:
-        raise SearchError("lat", f"latitude {query.latitude} is outside -90..90.")
+        raise SearchError("lat", _("latitude %(value)s is outside -90..90.") % {"value": query.latitude})
     if query.longitude is not None and not -180 <= query.longitude <= 180:
-        raise SearchError("lon", f"longitude {query.longitude} is outside -180..180.")
+        raise SearchError("lon", _("longitude %(value)s is outside -180..180.") % {"value": query.longitude})
     if query.radius_km is not None:
         if query.latitude is None:
-            raise SearchError("radius_km", "a radius needs a point (lat and lon).")
+            raise SearchError("radius_km", _("a radius needs a point (lat and lon)."))
         if not 0 < query.radius_km <= max_radius:
-            raise SearchError("radius_km", f"radius must be more than 0 and at most {max_radius} km.")
+            raise SearchError(
+                "radius_km", _("radius must be more than 0 and at most %(max)s km.") % {"max": max_radius}
+            )
     unknown = taxonomy.unknown_codes(query.taxonomy_codes)
     if unknown:
-        raise SearchError("taxonomy", f"unknown service type code(s): {', '.join(unknown)}.")
+        raise SearchError(
+            "taxonomy", _("unknown service type code(s): %(codes)s.") % {"codes": ", ".join(unknown)}
+        )
     for term_id in query.taxonomy_term_ids:
         try:
             uuid.UUID(str(term_id))
@@ -131,7 +136,7 @@ def validate(query: SearchQuery) -> None:
     if query.language and not LANGUAGE_CODE.match(query.language):
         raise SearchError("language", f"{query.language!r} is not an ISO 639 language code.")
     if query.page < 1:
-        raise SearchError("page", "pages start at 1.")
+        raise SearchError("page", _("pages start at 1."))
     if not 1 <= query.per_page <= max_page:
         raise SearchError("per_page", f"per_page must be 1..{max_page}.")
 
@@ -314,23 +319,35 @@ def _schedule_state(pairs: list[_Pair], now: datetime) -> None:
     service_ids = {p.service_id for p in pairs}
     location_ids = {p.location_id for p in pairs if p.location_id}
     sal_ids = {p.sal_id for p in pairs if p.sal_id}
-    owners = (
-        Q(service_id__in=service_ids)
-        | Q(location_id__in=location_ids)
-        | Q(service_at_location_id__in=sal_ids)
-    )
-    if len(service_ids) + len(location_ids) + len(sal_ids) > 5000:
-        owners = Q()  # big unspatial queries: read the day's rows of every owner rather than a huge IN list
-    rows = (
-        Schedule.objects.filter(owners)
-        .filter(Q(date__isnull=True, weekday__in={d.weekday() for d in days}) | Q(date__in=days))
-        .values_list(*SCHEDULE_COLUMNS, named=True)
-    )
+    weekdays = {d.weekday() for d in days}
+    if len(service_ids) + len(location_ids) + len(sal_ids) > ID_LIST_LIMIT:
+        # Big unspatial queries: read the day's rows of every owner rather than huge IN lists.
+        day_rows = Q(date__isnull=True, weekday__in=weekdays) | Q(date__in=days)
+        parts = [Schedule.objects.filter(day_rows).order_by()]
+    else:
+        # One indexed lookup per kind of owner, the day checked here: an OR across owners, or the day test in
+        # SQL, lets the planner pick the date index and scan every weekly row.
+        parts = [
+            Schedule.objects.filter(**{f"{column}__in": list(ids)}).order_by()
+            for column, ids in (
+                ("service_id", service_ids),
+                ("location_id", location_ids),
+                ("service_at_location_id", sal_ids),
+            )
+            if ids
+        ]
+    seen = set()
+    rows = []
+    for part in parts:
+        for row in part.values_list(*SCHEDULE_COLUMNS, named=True):
+            if (row.date in days if row.date is not None else row.weekday in weekdays) and row.id not in seen:
+                seen.add(row.id)
+                rows.append(row)
     by_sal: dict = {}
     by_service: dict = {}  # service-wide rows (no location)
     by_service_location: dict = {}
     by_location: dict = {}
-    for row in rows.order_by():
+    for row in rows:
         if row.service_at_location_id:
             by_sal.setdefault(row.service_at_location_id, []).append(row)
         elif row.service_id and row.location_id:
@@ -397,38 +414,59 @@ def search_services(query: SearchQuery, membership=None, now: datetime | None = 
         return SearchPage(_hits(pairs, ids, membership), total, query.page, query.per_page)
 
     pairs = _candidate_pairs(services, query)
-    _schedule_state(pairs, now)
-    if query.open_now:
-        pairs = [pair for pair in pairs if pair.open_now]
-    best: dict = {}
     if spatial:
-        for pair in pairs:
-            if pair.latitude is None or pair.longitude is None:
-                continue
-            place = _place(pair, membership)
-            pair.distance_km = haversine_km(query.latitude, query.longitude, place.latitude, place.longitude)
-            if query.radius_km is not None and pair.distance_km > query.radius_km:
-                continue
-            kept = best.get(pair.service_id)
-            if kept is None or pair.distance_km < kept.distance_km:
-                best[pair.service_id] = pair
+        ordered = _nearest(pairs, query, membership, now)
     else:
+        _schedule_state(pairs, now)
+        if query.open_now:
+            pairs = [pair for pair in pairs if pair.open_now]
+        best: dict = {}
         for pair in pairs:
             kept = best.get(pair.service_id)
             if kept is None or (pair.open_now and not kept.open_now):
                 best[pair.service_id] = pair
-    names = dict(services.model.objects.filter(pk__in=list(best)).values_list("pk", "name")) if best else {}
-    if spatial:
-        ordered = sorted(
-            best.values(), key=lambda p: (p.distance_km, names.get(p.service_id, ""), str(p.service_id))
+        names = (
+            dict(services.model.objects.filter(pk__in=list(best)).values_list("pk", "name")) if best else {}
         )
-    else:
         ordered = sorted(
             best.values(), key=lambda p: (names.get(p.service_id, "").lower(), str(p.service_id))
         )
     page_pairs = ordered[offset : offset + query.per_page]
+    if spatial and not query.open_now:
+        _schedule_state(
+            [pair for pair in page_pairs if not pair.is_mobile], now
+        )  # the badge, for one page only
     ids = [pair.service_id for pair in page_pairs]
     return SearchPage(_hits(page_pairs, ids, membership), len(ordered), query.page, query.per_page)
+
+
+def _nearest(pairs: list[_Pair], query: SearchQuery, membership, now: datetime) -> list[_Pair]:
+    """Each service once, at its nearest location within the radius (open now, when asked), by distance.
+
+    Hours are read only where they matter: mobile units (their stop places them), and, for "open now", the
+    fixed sites already inside the radius.
+    """
+    _schedule_state([pair for pair in pairs if pair.is_mobile], now)
+    inside = []
+    for pair in pairs:
+        if pair.latitude is None or pair.longitude is None:
+            continue
+        place = _place(pair, membership)
+        pair.distance_km = haversine_km(query.latitude, query.longitude, place.latitude, place.longitude)
+        if query.radius_km is None or pair.distance_km <= query.radius_km:
+            inside.append(pair)
+    if query.open_now:
+        _schedule_state([pair for pair in inside if not pair.is_mobile], now)
+        inside = [pair for pair in inside if pair.open_now]
+    best: dict = {}
+    for pair in inside:
+        kept = best.get(pair.service_id)
+        if kept is None or (pair.distance_km, str(pair.location_id)) < (
+            kept.distance_km,
+            str(kept.location_id),
+        ):
+            best[pair.service_id] = pair
+    return sorted(best.values(), key=lambda p: (p.distance_km, str(p.service_id)))
 
 
 def _first_pairs(service_ids: list) -> list[_Pair]:

@@ -121,3 +121,30 @@ def test_staff_creates_a_location_with_validation(world, directory):
     )
     assert response.status_code == 302
     assert world.home.organization.locations.filter(name="Pier").exists()
+
+
+def test_editing_pages_render_for_staff(world, directory):
+    from datetime import time, timedelta
+
+    from django.utils import timezone
+
+    from meetpoint.directory import actions
+
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    actions.add_schedule(
+        actions.ScheduleInput(date=tomorrow, opens_at=time(9), closes_at=time(10), stop_name="Tomorrow Lot"),
+        location=directory.mobile_unit,
+    )
+    client = world.client(world.home.staff)
+    unit = client.get(reverse("directory:location_edit", args=[directory.mobile_unit.pk])).content.decode()
+    assert "Stops of this mobile unit" in unit and "Tomorrow Lot" in unit
+    assert "Far Lot" not in unit  # stops of past days are not listed for editing
+    assert (
+        client.get(reverse("directory:location_hours_add", args=[directory.mobile_unit.pk])).status_code
+        == 200
+    )
+    assert client.get(reverse("directory:service_hours_add", args=[directory.naloxone.pk])).status_code == 200
+    assert client.get(reverse("directory:schedule_edit", args=[directory.stop_now.pk])).status_code == 200
+    assert client.get(reverse("directory:service_new")).status_code == 200
+    manage = client.get(reverse("directory:manage")).content.decode()
+    assert "Riverbend naloxone kits" in manage and "Riverbend Hidden Door" in manage

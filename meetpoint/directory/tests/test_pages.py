@@ -24,11 +24,15 @@ def test_search_page_reports_bad_input_without_failing(world, directory):
     assert "at most 500 km" in page.content.decode()
 
 
-def test_search_page_paginates(world, directory):
+def test_search_page_paginates(world, directory, settings):
+    settings.MEETPOINT_PAGE_SIZE = 3
     client = world.client()
-    first = client.get(reverse("directory:search"), {"q": "", "taxonomy": "", "page": 1}).content.decode()
-    assert "4 services found" in first
-    assert "Page" not in first  # one page of 20
+    first = client.get(reverse("directory:search"), {"q": ""}).content.decode()
+    assert "4 services found" in first and "Page 1 of 2" in first
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    second = client.get(reverse("directory:search"), {"q": "", "page": 2}).content.decode()
+    assert "Page 2 of 2" in second and 'rel="prev"' in second
+    assert second.count('class="card hit"') == 1
 
 
 def test_confidential_address_hidden_from_public_shown_to_partners(world, directory):
@@ -80,3 +84,16 @@ def test_public_directory_in_spanish(world, directory):
     assert "Educación sobre sobredosis y distribución de naloxona" in text  # taxonomy name_es
     detail = client.get(reverse("directory:service", args=[directory.spanish_food.pk])).content.decode()
     assert "Alimentos" in detail and "Dónde y cuándo" in detail
+
+
+def test_refer_button_only_for_members_who_may_refer(world):
+    from django.urls import reverse
+
+    from meetpoint.directory.models import Service
+
+    service = Service.objects.create(organization=world.outsider.organization, name="Syringe services")
+    url = reverse("directory:service", args=[service.pk])
+    refer = reverse("referrals:new")
+    assert refer in world.client(world.home.staff).get(url).content.decode()
+    assert refer not in world.client(world.home.viewer).get(url).content.decode()
+    assert refer not in world.client().get(url).content.decode()
