@@ -179,6 +179,17 @@ def buckets_between(start: date, end: date, grain: str) -> list[str]:
     return labels
 
 
+def is_additive(indicator) -> bool:
+    """Counts of events and supplies add up over weeks and sites; counts of people may not (a person seen in
+    two weeks is one person in the period), and neither do ratios."""
+    return not (
+        indicator.numerator
+        or indicator.counts_people
+        or "distinct" in indicator.tags
+        or "unique" in indicator.code
+    )
+
+
 def build_report(
     organization,
     start: date,
@@ -203,16 +214,26 @@ def build_report(
     labels = buckets_between(start, end, grain)
     rows, seen_sites = [], set()
     for indicator in chosen:
-        value = indicator.value(scope, ()).get((), 0)
         before = indicator.value(previous, ()).get((), 0)
         trend = dict.fromkeys(labels, 0)
-        for key, amount in indicator.value(scope, (grain,)).items():
-            label = bucket(key[0], grain)
-            trend[label] = trend.get(label, 0) + amount
-        by_site = {}
-        for key, amount in indicator.value(scope, ("site",)).items():
-            by_site[str(key[0])] = amount
-            seen_sites.add(key[0])
+        by_site: dict[str, float] = {}
+        if is_additive(indicator):
+            # One query gives the trend, the sites and (their sum) the total of a count that adds up.
+            value = 0
+            for (when, where), amount in indicator.value(scope, (grain, "site")).items():
+                label = bucket(when, grain)
+                trend[label] = trend.get(label, 0) + amount
+                by_site[str(where)] = by_site.get(str(where), 0) + amount
+                seen_sites.add(where)
+                value += amount
+        else:
+            value = indicator.value(scope, ()).get((), 0)
+            for key, amount in indicator.value(scope, (grain,)).items():
+                label = bucket(key[0], grain)
+                trend[label] = trend.get(label, 0) + amount
+            for key, amount in indicator.value(scope, ("site",)).items():
+                by_site[str(key[0])] = amount
+                seen_sites.add(key[0])
         rows.append(
             IndicatorRow(
                 code=indicator.code,

@@ -161,3 +161,27 @@ def test_catalog_is_public_and_lists_registered_indicators(world, records):
 def test_outcomes_home_needs_sign_in(world):
     assert world.client().get("/outcomes/").status_code == 302
     assert world.client(world.home.viewer).get("/outcomes/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/outcomes/",
+        "/outcomes/report/",
+        "/outcomes/report/download.csv",
+        "/outcomes/agreements/",
+        "/outcomes/inbox/",
+        "/outcomes/dashboard/",
+        "/outcomes/dashboard/download.pdf",
+        "/outcomes/open/manage/",
+    ],
+)
+def test_member_pages_send_anonymous_visitors_to_sign_in(world, url):
+    response = world.client().get(url)
+    assert response.status_code == 302 and "/account/sign-in/" in response["Location"]
+
+
+def test_non_admins_cannot_open_agreements(world, records):
+    for membership in (world.home.staff, world.home.analyst, world.home.viewer):
+        assert world.client(membership).get("/outcomes/agreements/").status_code == 403
+    assert world.client(world.outsider.admin).get("/outcomes/agreements/").status_code == 200
