@@ -17,11 +17,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The demo signs staff in with a password alone; real deployments require two-step sign-in (docs/security.md).
 demo: install
 	$(BIN)/meetpoint migrate --noinput
 	$(BIN)/meetpoint load_demo
 	@echo "Serving Meetpoint on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	$(BIN)/meetpoint runserver $(HOST):$(PORT)
+	MEETPOINT_REQUIRE_2FA=$${MEETPOINT_REQUIRE_2FA:-0} $(BIN)/meetpoint runserver $(HOST):$(PORT)
 
 serve: install
 	$(BIN)/meetpoint runserver $(HOST):$(PORT)

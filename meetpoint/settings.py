@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "meetpoint.accounts",
     "meetpoint.directory",
     "meetpoint.participants",
@@ -62,7 +64,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "meetpoint.accounts.middleware.ActingMembershipMiddleware",
+    "meetpoint.accounts.two_factor.TwoFactorMiddleware",
+    "meetpoint.accounts.security_headers.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -119,6 +124,9 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = ["meetpoint.accounts.lockout.LockoutBackend"]
 MEETPOINT_LOCKOUT_FAILURES = envint("MEETPOINT_LOCKOUT_FAILURES", 5, minimum=1)
 MEETPOINT_LOCKOUT_MINUTES = envint("MEETPOINT_LOCKOUT_MINUTES", 15, minimum=1)
+# Two-factor sign-in (TOTP) for roles that see participant-level data; `make demo` turns it off for the demo.
+MEETPOINT_REQUIRE_2FA = envbool("MEETPOINT_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = envstr("MEETPOINT_SITE_NAME", "Meetpoint")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "directory:search"

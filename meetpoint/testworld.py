@@ -4,6 +4,9 @@ and helpers to act as any of them. Every view and endpoint test uses it, with th
 from dataclasses import dataclass, field
 
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from meetpoint.accounts import actions
 from meetpoint.accounts.models import Membership, Organization
@@ -47,7 +50,7 @@ class World:
         """A client signed in as `membership` (acting for its organization), or anonymous when None."""
         client = Client()
         if membership is not None:
-            client.force_login(membership.user)
+            sign_in_verified(client, membership.user)
             session = client.session
             session["acting_membership_id"] = membership.pk
             session.save()
@@ -72,3 +75,36 @@ def make_world() -> World:
         outsider=make_side("Lakeside Hospital", "lakeside", PartnerType.HOSPITAL),
         coalition=make_side("Three Rivers Prevention Coalition", "three-rivers", PartnerType.COALITION),
     )
+
+
+def confirmed_device(user) -> TOTPDevice:
+    """The user's authenticator, as if they had set one up (two-factor sign-in is required for staff and admins)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="test authenticator", confirmed=True)
+
+
+def sign_in_verified(client: Client, user) -> Client:
+    """Signs `user` in on a test client as after both sign-in steps (password and authenticator code)."""
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = confirmed_device(user).persistent_id
+    session.save()
+    return client
+
+
+def current_code(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
+
+
+def sign_in(page, username: str, password: str = PASSWORD, next_url: str = "") -> None:
+    """Signs in through the real sign-in form in a browser, answering the two-step page like an authenticator app."""
+    page.goto("/account/sign-in/" + (f"?next={next_url}" if next_url else ""))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    if "/account/two-factor/" in page.url:
+        device = TOTPDevice.objects.filter(user__username=username).order_by("-confirmed", "-id").first()
+        page.get_by_label("Code").fill(current_code(device))
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_load_state()

@@ -68,7 +68,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         next_url = reverse("accounts:home")
     setting_up = not user_has_device(user, confirmed=True)
     device = (
-        TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "Authenticator app"})[0]
+        TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "Authenticator app"})[
+            0
+        ]
         if setting_up
         else None
     )

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from meetpoint.accounts import views
+from meetpoint.accounts import two_factor, views
 from meetpoint.accounts.forms import SignInForm
 
 app_name = "accounts"
@@ -15,4 +15,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("switch/", views.switch_organization, name="switch"),
     path("tokens/", views.tokens, name="tokens"),
+    path("two-factor/", two_factor.two_factor, name="two_factor"),
 ]

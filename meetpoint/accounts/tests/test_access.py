@@ -34,7 +34,7 @@ def test_sign_in_with_password(world):
     from meetpoint.testworld import PASSWORD
 
     client = world.client()
-    response = client.post(reverse("accounts:login"), {"username": "riverbend-staff", "password": PASSWORD})
+    response = client.post(reverse("accounts:login"), {"username": "riverbend-viewer", "password": PASSWORD})
     assert response.status_code == 302
     assert client.get(reverse("accounts:home")).status_code == 200
 

@@ -1,6 +1,7 @@
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from meetpoint.testworld import PASSWORD
+from meetpoint.testworld import PASSWORD, current_code
 
 
 @pytest.mark.browser
@@ -14,4 +15,11 @@ def test_partner_signs_in_on_a_phone(browser_page):
     page.get_by_label("Username").fill("riverbend-staff")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    # Staff see participant-level records: the first sign-in sets up an authenticator app.
+    page.wait_for_url("**/account/two-factor/**")
+    secret = page.locator("#totp-secret").inner_text()
+    assert len(secret) >= 16 and page.locator(".qr svg").count() == 1
+    device = TOTPDevice.objects.get(user__username="riverbend-staff")
+    page.get_by_label("Code").fill(current_code(device))
+    page.get_by_role("button", name="Continue").click()
     assert page.get_by_role("heading", name="Riverbend Harm Reduction").is_visible()

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from meetpoint.testworld import PASSWORD
+from meetpoint.testworld import sign_in
 
 
 @pytest.mark.browser
@@ -17,10 +17,7 @@ def test_create_training_record_attendance_and_see_it_on_the_calendar(browser_pa
 
     make_world()
     page = browser_page
-    page.goto("/account/sign-in/")
-    page.get_by_label("Username").fill("riverbend-staff")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "riverbend-staff")
     expect(page.get_by_role("heading", name="Riverbend Harm Reduction")).to_be_visible()
 
     starts = timezone.localtime() + timedelta(days=1)

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from meetpoint.testworld import PASSWORD
+from meetpoint.testworld import sign_in
 
 
 @pytest.mark.browser
@@ -20,10 +20,7 @@ def test_staff_receive_naloxone_on_a_phone_and_see_it_in_stock(browser_page):
     world = make_world()
     Location.objects.create(organization=world.home.organization, name="Riverbend Van", is_mobile=True)
     page = browser_page
-    page.goto("/account/sign-in/")
-    page.get_by_label("Username").fill("riverbend-staff")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "riverbend-staff")
     page.goto("/inventory/receive/")
     page.get_by_label("Site or mobile unit").select_option(label="Riverbend Van (mobile unit)")
     page.get_by_label("Item", exact=True).select_option("naloxone-nasal-4mg")

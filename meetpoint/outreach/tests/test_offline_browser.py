@@ -2,18 +2,17 @@
 server has each exactly once."""
 
 import pytest
+from playwright.sync_api import expect
 
 from meetpoint.directory.models import Location
 from meetpoint.outreach.models import Encounter
 from meetpoint.outreach.tests.conftest import ensure_catalog
-from meetpoint.testworld import PASSWORD, make_world
+from meetpoint.testworld import make_world
+from meetpoint.testworld import sign_in as shared_sign_in
 
 
 def sign_in(page, username: str) -> None:
-    page.goto("/account/sign-in/?next=/outreach/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit], main form input[type=submit]").first.click()
+    shared_sign_in(page, username, next_url="/outreach/")
     page.wait_for_url("**/outreach/")
 
 
@@ -37,9 +36,7 @@ def test_three_encounters_recorded_offline_sync_exactly_once(browser_page):
         page.click("button.step[data-target='item_syringe-1ml-28g'][data-step='10']")
         page.click("button.step[data-target='item_naloxone-nasal-4mg'][data-step='1']")
         page.click("button.save")
-        page.wait_for_function(
-            "document.getElementById('encounter-form').elements.participant_code.value === ''"
-        )
+        expect(page.locator("input[name=participant_code]")).to_have_value("")
     page.wait_for_selector("#sync-status[data-waiting='3']")
     assert page.locator("#waiting-count").inner_text() == "3"
     assert page.locator("#waiting-list li").count() == 3

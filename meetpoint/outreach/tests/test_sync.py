@@ -110,8 +110,9 @@ def test_sync_with_a_bearer_token(world, sites):
 def test_session_sync_needs_the_csrf_token(world, sites):
     from django.test import Client
 
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(world.home.staff.user)
+    from meetpoint.testworld import sign_in_verified
+
+    client = sign_in_verified(Client(enforce_csrf_checks=True), world.home.staff.user)
     assert post(client, [encounter_record(sites["fixed"])]).status_code in (401, 403)
     page = client.get("/outreach/")
     token = page.context["csrf_token"]

@@ -5,13 +5,11 @@ in, accept and complete the referral, which closes the loop in the ED's metrics.
 import pytest
 
 from meetpoint.demo.region import DEMO_PASSWORD, Region
+from meetpoint.testworld import sign_in
 
 
 def _sign_in(page, username: str) -> None:
-    page.goto("/account/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, username, DEMO_PASSWORD)
 
 
 @pytest.mark.browser

@@ -3,7 +3,7 @@ shows what the result calls for."""
 
 import pytest
 
-from meetpoint.testworld import PASSWORD
+from meetpoint.testworld import sign_in
 
 
 @pytest.mark.browser
@@ -13,10 +13,7 @@ def test_staff_screen_with_taps_on_a_phone(browser_page):
 
     make_world()
     page = browser_page
-    page.goto("/account/sign-in/")
-    page.get_by_label("Username").fill("riverbend-staff")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "riverbend-staff")
     page.goto("/screening/new/taps/")
     page.get_by_label("Participant code").fill("MA0785")
     page.get_by_label("Sex").select_option("male")
