@@ -19,6 +19,7 @@ class Scope:
     start: date
     end: date
     site_ids: tuple | None = None  # directory Location ids (fixed sites and mobile units)
+    service_ids: tuple | None = None  # directory Service ids: a program's report (indicators that can tell)
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,9 @@ class Indicator:
     provider: str  # the app label that computes it
     compute: Callable[[Scope, tuple[str, ...]], dict[tuple, float]] | None = None
     counts_people: bool = False  # counts of people are always protected by disclosure control
+    # False for counts of distinct people (unique participants): their parts do not add up to their total,
+    # which both reports (no summing days into months) and the disclosure audit must know.
+    additive: bool = True
     numerator: str | None = None  # ratio indicators are derived from two registered counts
     denominator: str | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
