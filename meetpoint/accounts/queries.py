@@ -52,3 +52,14 @@ def organization_by_ref(ref: str) -> Organization:
     if org is None:
         raise Http404(f"No organization with slug or id {ref!r}.")
     return org
+
+
+def audit_events_for(membership: Membership, *, action: str = "", limit: int | None = 500):
+    """The organization's own audit trail, newest first: only its admins may review it (views check the role)."""
+    from meetpoint.accounts.models import AuditEvent
+
+    events = AuditEvent.objects.filter(organization=membership.organization).select_related("actor")
+    if action:
+        events = events.filter(action__startswith=action)
+    events = events.order_by("-id")
+    return events[:limit] if limit else events

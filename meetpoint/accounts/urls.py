@@ -15,5 +15,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("switch/", views.switch_organization, name="switch"),
     path("tokens/", views.tokens, name="tokens"),
+    path("audit/", views.audit_log, name="audit_log"),
     path("two-factor/", two_factor.two_factor, name="two_factor"),
 ]

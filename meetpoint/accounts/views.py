@@ -40,3 +40,38 @@ def tokens(request: HttpRequest) -> HttpResponse:
         new_key = actions.issue_token(membership, name)
     listed = ApiToken.objects.filter(membership=membership, revoked=False).order_by("-created")
     return render(request, "accounts/tokens.html", {"tokens": listed, "new_key": new_key})
+
+
+AUDIT_COLUMNS = [
+    "id",
+    "at",
+    "actor_name",
+    "action",
+    "object_type",
+    "object_id",
+    "ip_address",
+    "detail",
+    "entry_hash",
+]
+
+
+@membership_required(roles=frozenset({"admin"}))
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """An organization admin reviews (and downloads as CSV) who did what with the organization's records."""
+    from meetpoint.accounts import audit
+    from meetpoint.accounts.queries import audit_events_for
+
+    action = request.GET.get("action", "").strip()[:64]
+    if request.GET.get("format") == "csv":
+        import csv
+
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
+        writer = csv.writer(response)
+        writer.writerow(AUDIT_COLUMNS)
+        for event in audit_events_for(request.membership, action=action, limit=None).iterator():
+            writer.writerow([getattr(event, column) for column in AUDIT_COLUMNS])
+        audit.record("audit.export", request=request, detail={"action_filter": action})
+        return response
+    events = audit_events_for(request.membership, action=action)
+    return render(request, "accounts/audit_log.html", {"events": events, "action": action})

@@ -36,3 +36,31 @@ def test_events_refuse_updates_through_the_model(world):
     event.action = "other"
     with pytest.raises(ValueError, match="append-only"):
         event.save()
+
+
+def test_admin_reviews_and_downloads_own_organizations_log(world):
+    from django.urls import reverse
+
+    audit.record("referral.view", membership=world.home.staff, object_id="home-record")
+    audit.record("referral.view", membership=world.outsider.staff, object_id="outside-record")
+    client = world.client(world.home.admin)
+    page = client.get(reverse("accounts:audit_log")).content.decode()
+    assert "home-record" in page and "outside-record" not in page
+    download = client.get(reverse("accounts:audit_log"), {"format": "csv"})
+    assert download["Content-Type"].startswith("text/csv")
+    body = download.content.decode()
+    assert "home-record" in body and "outside-record" not in body
+    assert AuditEvent.objects.filter(action="audit.export", organization=world.home.organization).exists()
+
+
+@pytest.mark.parametrize("role", ["staff", "analyst", "viewer"])
+def test_only_admins_review_the_log(world, role):
+    from django.urls import reverse
+
+    assert world.client(getattr(world.home, role)).get(reverse("accounts:audit_log")).status_code == 403
+
+
+def test_anonymous_cannot_review_the_log(world):
+    from django.urls import reverse
+
+    assert world.client().get(reverse("accounts:audit_log")).status_code == 302
