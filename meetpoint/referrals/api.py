@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from meetpoint.accounts import audit
 from meetpoint.accounts.api_auth import member_auth, require_role
 from meetpoint.accounts.roles import PARTICIPANT_LEVEL_ROLES
 from meetpoint.referrals import actions, lifecycle, metrics, queries
@@ -350,6 +351,13 @@ def referral_detail(request: HttpRequest, referral_id: uuid.UUID):
     membership = request.auth
     _check_visible(membership, referral_id)
     _staff(request)
+    audit.record(
+        "referral.view",
+        request=request,
+        membership=membership,
+        object_type="referrals.referral",
+        object_id=str(referral_id),
+    )
     return referral_out(_view_of(membership, referral_id))
 
 
@@ -414,4 +422,12 @@ def fhir_export(request: HttpRequest, referral_id: uuid.UUID):
     membership = request.auth
     _check_visible(membership, referral_id)
     _staff(request)
+    audit.record(
+        "referral.export",
+        request=request,
+        membership=membership,
+        object_type="referrals.referral",
+        object_id=str(referral_id),
+        detail={"format": "fhir"},
+    )
     return referral_bundle(_view_of(membership, referral_id))

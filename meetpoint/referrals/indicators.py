@@ -47,6 +47,7 @@ register(
         definition="Referrals the organization sent to a partner's service in the period (by the day sent).",
         unit="referrals",
         provider="referrals",
+        counts_people=True,
         compute=_counter("sent"),
     )
 )
@@ -57,6 +58,7 @@ register(
         definition="Of the referrals sent in the period, those the receiving partner accepted (at any time).",
         unit="referrals",
         provider="referrals",
+        counts_people=True,
         compute=_counter("accepted"),
     )
 )
@@ -67,6 +69,7 @@ register(
         definition="Of the referrals sent in the period, those the receiving partner marked completed.",
         unit="referrals",
         provider="referrals",
+        counts_people=True,
         compute=_counter("completed"),
     )
 )

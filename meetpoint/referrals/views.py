@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meetpoint.accounts import audit
 from meetpoint.accounts.permissions import membership_required
 from meetpoint.accounts.roles import PARTICIPANT_LEVEL_ROLES
 from meetpoint.directory.models import Service
@@ -179,6 +180,7 @@ def _detail_context(request, referral: Referral) -> dict:
 @staff_only
 def detail(request: HttpRequest, referral_id) -> HttpResponse:
     referral = queries.referral_for(request.membership, referral_id)
+    audit.record("referral.view", request=request, obj=referral)
     return render(request, "referrals/detail.html", _detail_context(request, referral))
 
 

@@ -173,3 +173,17 @@ def test_openapi_documents_the_referral_endpoints(world):
     assert "/api/v1/referrals/{referral_id}/transitions" in paths
     assert "409" in paths["/api/v1/referrals/{referral_id}/transitions"]["post"]["responses"]
     assert "ReferralOut" in schema["components"]["schemas"]
+
+
+def test_reading_and_exporting_a_referral_is_audited(world, make_referral):
+    from meetpoint.accounts.audit import verify_chain
+    from meetpoint.accounts.models import AuditEvent
+
+    referral = make_referral()
+    headers = world.token(world.home.staff)
+    client = world.client()
+    assert client.get(f"/api/v1/referrals/{referral.pk}", headers=headers).status_code == 200
+    assert client.get(f"/api/v1/referrals/{referral.pk}/fhir", headers=headers).status_code == 200
+    actions = list(AuditEvent.objects.filter(object_id=str(referral.pk)).values_list("action", flat=True))
+    assert actions == ["referral.view", "referral.export"]
+    assert verify_chain()[0]
