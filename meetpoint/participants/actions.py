@@ -1,6 +1,6 @@
 """Every write to participants: find or create by code, flag near-duplicates, merge, choose the code recipe."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from meetpoint.participants import recipe as recipes
@@ -71,12 +71,18 @@ def find_or_create_participant(organization, code: str, demographics: dict | Non
             if changed:
                 participant.save(update_fields=changed)
         return participant, False
-    with transaction.atomic():
-        participant = Participant.objects.create(organization=organization, code_hash=code_hash, **cleaned)
-        for other in near_duplicates(organization, code):
-            PossibleDuplicate.objects.get_or_create(
-                organization=organization, participant=participant, similar_to=other
+    try:
+        with transaction.atomic():
+            participant = Participant.objects.create(
+                organization=organization, code_hash=code_hash, **cleaned
             )
+            for other in near_duplicates(organization, code):
+                PossibleDuplicate.objects.get_or_create(
+                    organization=organization, participant=participant, similar_to=other
+                )
+    except IntegrityError:
+        # Another request created the same participant a moment ago (two phones syncing one code): use theirs.
+        return find_or_create_participant(organization, code, demographics)
     return participant, True
 
 
