@@ -6,9 +6,12 @@ Interface (stable; other parts of Meetpoint call it):
 How it works (docs/directory.md has the reasoning):
 - Service-level filters (active, text, taxonomy with children, language, free, organization, modified_after)
   are one SQL query that is the same on SQLite and PostgreSQL.
-- With a point, locations are first cut to a bounding box on the indexed latitude/longitude (mobile units are
-  always candidates: where they are depends on the hour), then the exact haversine distance decides the radius
-  and the order. The public measures from a confidential site's approximate point; members from the exact one.
+- With a point, places are first cut to a bounding box (mobile units are always candidates: where they are
+  depends on the hour): with a service type through the search index (search_index.py: one index range per
+  term over (term, latitude, longitude), kept in sync by database triggers), otherwise on the indexed
+  latitude/longitude of Location. Then the exact haversine distance decides the radius and the order.
+- Candidate and schedule rows are read with the raw cursor, ids in the database's own form; only the page's
+  rows become model instances. The public measures from a confidential site's approximate point; members from the exact one.
 - "Open now" reads each schedule row on the wall clock of its own time zone; the most specific schedules win
   (service-at-location, then the service's own, then the location's). A mobile unit is open now while it is at
   a dated stop, and it is located at that stop.
@@ -17,16 +20,20 @@ How it works (docs/directory.md has the reasoning):
 import math
 import re
 import uuid
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from collections import namedtuple
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meetpoint.directory import taxonomy
+from meetpoint.directory import search_index, taxonomy
 from meetpoint.directory.hours import LocalClock, is_open
 from meetpoint.directory.visibility import PlaceView, place_of
 
@@ -145,32 +152,45 @@ def _words(text: str) -> list[str]:
     return [word for word in re.split(r"[\s,;]+", text.strip().lower()) if word][:8]
 
 
-def service_conditions(query: SearchQuery, prefix: str = "", outer: str = "pk") -> list:
-    """The service-level filters as ORM conditions, on Service (prefix "") or on a model that reaches the
-    service through `prefix` (e.g. "service__" from ServiceAtLocation, with `outer` "service_id")."""
-    from meetpoint.directory.models import Language, Service, TaxonomyTerm
-
-    through = Service.taxonomy_terms.through
-    conditions = [Q(**{f"{prefix}status": Service.Status.ACTIVE})]
+def _term_ids(query: SearchQuery) -> set | None:
+    """The taxonomy filter as term ids (the named terms and their descendants), None without one."""
+    if not (query.taxonomy_codes or query.taxonomy_term_ids):
+        return None
     term_ids = set()
     if query.taxonomy_codes:
         term_ids |= taxonomy.term_ids_for_codes(query.taxonomy_codes)
     if query.taxonomy_term_ids:
         term_ids |= taxonomy.with_descendants(uuid.UUID(str(pk)) for pk in query.taxonomy_term_ids)
-    if query.taxonomy_codes or query.taxonomy_term_ids:
+    return term_ids
+
+
+def service_conditions(query: SearchQuery, prefix: str = "", outer: str = "pk", types: bool = True) -> list:
+    """The service-level filters as ORM conditions, on Service (prefix "") or on a model that reaches the
+    service through `prefix` (e.g. "service__" from ServiceAtLocation, with `outer` "service_id").
+    `types=False` leaves out the taxonomy filter (the caller applies it through the search index)."""
+    from meetpoint.directory.models import Language, Service, TaxonomyTerm
+
+    through = Service.taxonomy_terms.through
+    conditions = [Q(**{f"{prefix}status": Service.Status.ACTIVE})]
+    term_ids = _term_ids(query) if types else None
+    if term_ids is not None:
         conditions.append(
             Q(Exists(through.objects.filter(service_id=OuterRef(outer), taxonomyterm_id__in=term_ids)))
         )
+    # The terms a word names are looked up once per search (the conditions are built for several queries).
+    memo = query.__dict__.setdefault("_term_hits", {})
     for word in _words(query.text):
-        matched_terms = TaxonomyTerm.objects.filter(
-            Q(name__icontains=word) | Q(name_es__icontains=word) | Q(code__icontains=word)
-        ).values_list("id", flat=True)
+        if word not in memo:
+            matched_terms = TaxonomyTerm.objects.filter(
+                Q(name__icontains=word) | Q(name_es__icontains=word) | Q(code__icontains=word)
+            ).values_list("id", flat=True)
+            memo[word] = taxonomy.with_descendants(list(matched_terms))
         condition = (
             Q(**{f"{prefix}name__icontains": word})
             | Q(**{f"{prefix}description__icontains": word})
             | Q(**{f"{prefix}organization__name__icontains": word})
         )
-        term_hits = taxonomy.with_descendants(list(matched_terms))
+        term_hits = memo[word]
         if term_hits:
             condition |= Q(
                 Exists(through.objects.filter(service_id=OuterRef(outer), taxonomyterm_id__in=term_hits))
@@ -244,22 +264,68 @@ def _candidate_pairs(services, query: SearchQuery) -> list[_Pair]:
     # filters there, so 100,000s of services shrink to the few hundred offered nearby. Mobile units (few) are
     # always candidates, since where they stand depends on the hour.
     south, north, west, east = bounding_box(query.latitude, query.longitude, query.radius_km)
+    box = (south - BOX_MARGIN_DEG, north + BOX_MARGIN_DEG, west - BOX_MARGIN_DEG, east + BOX_MARGIN_DEG)
     links = ServiceAtLocation.objects.filter(*service_conditions(query, "service__", "service_id"))
     if query.postcode:
         links = links.filter(_postcode_condition(query.postcode))
-    boxed = links.filter(
-        location__latitude__gte=south - BOX_MARGIN_DEG,
-        location__latitude__lte=north + BOX_MARGIN_DEG,
-        location__longitude__gte=west - BOX_MARGIN_DEG,
-        location__longitude__lte=east + BOX_MARGIN_DEG,
-        location__is_mobile=False,
-    )
+    term_ids = _term_ids(query)
+    if term_ids is not None:
+        # A service type and a box: the search index answers "links of services of these types at fixed
+        # sites in the box" from one index (term, latitude, longitude); the service filters then check only
+        # those few hundred links.
+        boxed = ServiceAtLocation.objects.filter(
+            *service_conditions(query, "service__", "service_id", types=False),
+            pk__in=_indexed_links(term_ids, box),
+        )
+        if query.postcode:
+            boxed = boxed.filter(_postcode_condition(query.postcode))
+    else:
+        boxed = links.filter(
+            location__latitude__gte=box[0],
+            location__latitude__lte=box[1],
+            location__longitude__gte=box[2],
+            location__longitude__lte=box[3],
+            location__is_mobile=False,
+        )
     parts = [boxed]
     # An explicit (short) list of the mobile units keeps the planner starting from places, not services.
     mobile_ids = list(Location.objects.filter(is_mobile=True).values_list("pk", flat=True)[:ID_LIST_LIMIT])
     if mobile_ids:
         parts.append(links.filter(location_id__in=mobile_ids))
-    return [_Pair(*row) for part in parts for row in part.values_list(*PAIR_COLUMNS)]
+    return [_Pair(*row) for part in parts for row in _raw_rows(part.values_list(*PAIR_COLUMNS))]
+
+
+def _db_id(value: uuid.UUID):
+    """A UUID as the database stores it (native on PostgreSQL, 32 hex characters on SQLite)."""
+    return value if connection.features.has_native_uuid_field else value.hex
+
+
+def _as_uuid(value) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+
+
+def _indexed_links(term_ids: set, box: tuple) -> RawSQL:
+    # Only placeholders and the index's table name go into the SQL; every value is a parameter.
+    if not term_ids:
+        return RawSQL(f"SELECT link_id FROM {search_index.TABLE} WHERE 1 = 0", ())  # noqa: S608, S611
+    marks = ", ".join(["%s"] * len(term_ids))
+    return RawSQL(  # noqa: S611
+        f"SELECT link_id FROM {search_index.TABLE} WHERE term_id IN ({marks})"  # noqa: S608
+        " AND latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s AND NOT is_mobile",
+        (*(_db_id(pk) for pk in sorted(term_ids)), *box),
+    )
+
+
+def _raw_rows(queryset) -> list[tuple]:
+    """A values_list query's rows as the database returns them: ids stay in the database's form (no UUID
+    objects built for thousands of candidates; only the page's ids are converted)."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _postcode_condition(postcode: str):
@@ -276,13 +342,13 @@ def _pairs_joined(services, query: SearchQuery) -> list[_Pair]:
     links = ServiceAtLocation.objects.filter(service__in=services)
     if query.postcode:
         links = links.filter(_postcode_condition(query.postcode))
-    pairs = [_Pair(*row) for row in links.values_list(*PAIR_COLUMNS)]
+    pairs = [_Pair(*row) for row in _raw_rows(links.values_list(*PAIR_COLUMNS))]
     if query.latitude is None and not query.postcode:
         # Services offered nowhere in particular (phone lines, online) still match non-spatial searches.
         placed = ServiceAtLocation.objects.filter(service_id=OuterRef("pk"))
         pairs += [
-            _Pair(pk, None, None)
-            for pk in services.filter(~Exists(placed)).values_list("pk", flat=True).order_by()
+            _Pair(row[0], None, None)
+            for row in _raw_rows(services.filter(~Exists(placed)).values_list("pk").order_by())
         ]
     return pairs
 
@@ -323,12 +389,21 @@ def _schedule_state(pairs: list[_Pair], now: datetime) -> None:
     if len(service_ids) + len(location_ids) + len(sal_ids) > ID_LIST_LIMIT:
         # Big unspatial queries: read the day's rows of every owner rather than huge IN lists.
         day_rows = Q(date__isnull=True, weekday__in=weekdays) | Q(date__in=days)
-        parts = [Schedule.objects.filter(day_rows).order_by()]
+        parts = [
+            Schedule.objects.filter(day_rows)
+            .order_by()
+            .values_list(*SCHEDULE_COLUMNS)
+            .query.sql_with_params()
+        ]
     else:
         # One indexed lookup per kind of owner, the day checked here: an OR across owners, or the day test in
-        # SQL, lets the planner pick the date index and scan every weekly row.
+        # SQL, lets the planner pick the date index and scan every weekly row. The ids are already in the
+        # database's form, so the SQL is written here rather than by the ORM (which would re-check thousands).
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(c) for c in SCHEDULE_COLUMNS)
+        select = f"SELECT {columns} FROM {quote(Schedule._meta.db_table)}"  # noqa: S608 — names from the model
         parts = [
-            Schedule.objects.filter(**{f"{column}__in": list(ids)}).order_by()
+            (f"{select} WHERE {quote(column)} IN ({', '.join(['%s'] * len(ids))})", list(ids))
             for column, ids in (
                 ("service_id", service_ids),
                 ("location_id", location_ids),
@@ -338,11 +413,16 @@ def _schedule_state(pairs: list[_Pair], now: datetime) -> None:
         ]
     seen = set()
     rows = []
-    for part in parts:
-        for row in part.values_list(*SCHEDULE_COLUMNS, named=True):
-            if (row.date in days if row.date is not None else row.weekday in weekdays) and row.id not in seen:
-                seen.add(row.id)
-                rows.append(row)
+    days_text = {day.isoformat() for day in days}
+    for sql, params in parts:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
+        for raw in fetched:
+            on = raw[5]
+            if ((str(on) in days_text) if on is not None else raw[4] in weekdays) and raw[0] not in seen:
+                seen.add(raw[0])
+                rows.append(_schedule_row(raw))
     by_sal: dict = {}
     by_service: dict = {}  # service-wide rows (no location)
     by_service_location: dict = {}
@@ -372,6 +452,44 @@ def _schedule_state(pairs: list[_Pair], now: datetime) -> None:
                 pair.latitude, pair.longitude = pair.stop.stop_latitude, pair.stop.stop_longitude
 
 
+ScheduleRow = namedtuple("ScheduleRow", SCHEDULE_COLUMNS)
+
+
+def _time(value):
+    return time.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _date(value):
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _schedule_row(raw: tuple) -> ScheduleRow:
+    """A schedule row from the cursor: dates and times as Python values (SQLite returns text), ids as stored."""
+    return ScheduleRow(
+        *raw[:5],
+        _date(raw[5]),
+        _time(raw[6]),
+        _time(raw[7]),
+        raw[8],
+        _date(raw[9]),
+        _date(raw[10]),
+        *raw[11:],
+    )
+
+
+def _public_row(row: ScheduleRow | None) -> ScheduleRow | None:
+    """The stop a hit shows, with its ids as UUIDs like any model value."""
+    if row is None:
+        return None
+    return row._replace(
+        **{
+            name: _as_uuid(getattr(row, name))
+            for name in ("id", "service_id", "location_id", "service_at_location_id")
+            if getattr(row, name) is not None
+        }
+    )
+
+
 def _current_or_next_stop(rows, open_rows, clock: LocalClock):
     stops = [row for row in rows if row.date is not None and row.stop_latitude is not None]
     current = [row for row in open_rows if row in stops]
@@ -398,6 +516,7 @@ def _place(pair: _Pair, membership) -> PlaceView:
 def search_services(query: SearchQuery, membership=None, now: datetime | None = None) -> SearchPage:
     """One page of matching active services, each at its best location (nearest, or open now)."""
     validate(query)
+    query = replace(query)  # a private copy: it carries this search's memo of term look-ups
     now = now or timezone.now()
     services = matching_services(query)
     offset = (query.page - 1) * query.per_page
@@ -406,9 +525,12 @@ def search_services(query: SearchQuery, membership=None, now: datetime | None = 
     if not spatial and not query.postcode and not query.open_now:
         # Nothing depends on places or hours: page in the database by name.
         total = services.count()
-        ids = list(
-            services.order_by("name", "id").values_list("pk", flat=True)[offset : offset + query.per_page]
-        )
+        ids = [
+            row[0]
+            for row in _raw_rows(
+                services.order_by("name", "id").values_list("pk")[offset : offset + query.per_page]
+            )
+        ]
         pairs = _first_pairs(ids)
         _schedule_state(pairs, now)
         return SearchPage(_hits(pairs, ids, membership), total, query.page, query.per_page)
@@ -426,7 +548,9 @@ def search_services(query: SearchQuery, membership=None, now: datetime | None = 
             if kept is None or (pair.open_now and not kept.open_now):
                 best[pair.service_id] = pair
         names = (
-            dict(services.model.objects.filter(pk__in=list(best)).values_list("pk", "name")) if best else {}
+            dict(_raw_rows(services.model.objects.filter(pk__in=list(best)).values_list("pk", "name")))
+            if best
+            else {}
         )
         ordered = sorted(
             best.values(), key=lambda p: (names.get(p.service_id, "").lower(), str(p.service_id))
@@ -477,18 +601,9 @@ def _first_pairs(service_ids: list) -> list[_Pair]:
     links = (
         ServiceAtLocation.objects.filter(service_id__in=service_ids)
         .order_by("location__name", "location_id")
-        .values_list(
-            "service_id",
-            "location_id",
-            "id",
-            "location__latitude",
-            "location__longitude",
-            "location__is_confidential",
-            "location__is_mobile",
-            "location__public_area",
-        )
+        .values_list(*PAIR_COLUMNS)
     )
-    for row in links:
+    for row in _raw_rows(links):
         first.setdefault(row[0], _Pair(*row))
     return [first.get(pk) or _Pair(pk, None, None) for pk in service_ids]
 
@@ -509,10 +624,12 @@ def _hits(pairs: list[_Pair], service_ids: list, membership) -> list[ServiceHit]
     }
     hits = []
     for pair in pairs:
-        service = by_id.get(pair.service_id)
+        service = by_id.get(_as_uuid(pair.service_id))
         if service is None:
             continue
-        location = locations.get(pair.location_id)
+        location = locations.get(_as_uuid(pair.location_id)) if pair.location_id else None
         place = _place(pair, membership) if location is not None else None
-        hits.append(ServiceHit(service, location, pair.distance_km, pair.open_now, place, pair.stop))
+        hits.append(
+            ServiceHit(service, location, pair.distance_km, pair.open_now, place, _public_row(pair.stop))
+        )
     return hits
