@@ -1,7 +1,14 @@
 """A 180-day report over N distribution records (outreach EncounterSupply rows), through the indicator
 registry, side by side with a hand-written SQL aggregate of the same numbers, in the same run.
 
-    .venv/bin/python -m bench.report [--quick] [--rows 5000000] [--database-url postgres://…/meetpoint_bench_report]
+    .venv/bin/python -m bench.report [--quick] [--rows 5000000] [--registry-raw]
+        [--database-url postgres://…/meetpoint_bench_report]
+
+The rows are inserted with plain SQL (as fast as possible), so the daily roll-ups are then recounted with
+outreach.rollups.rebuild() (= `meetpoint rebuild_rollups`; timed and printed as setup). Baselines:
+"raw SQL" is a hand-written aggregate over the raw rows (an honest GROUP BY over the 5M lines); "roll-up SQL" is
+a hand-written aggregate over the same roll-up table the registry reads (like for like). --registry-raw also
+times the registry reading the raw rows (settings.MEETPOINT_OUTREACH_ROLLUPS = False: how it was before).
 
 Uses its own database: a temporary SQLite file by default, or the PostgreSQL database named by --database-url
 (created if absent, emptied first). Never touches var/meetpoint.sqlite3.
@@ -154,6 +161,41 @@ def hand_written(organization, start: date, end: date, parts=("total", "previous
     return found
 
 
+def hand_written_rollup(
+    organization, start: date, end: date, parts=("total", "previous", "week", "site")
+) -> dict:
+    """The same numbers in plain SQL over the daily supply roll-up (outreach_dailysupplytotal)."""
+    from django.db import connection
+
+    days = (end - start).days + 1
+    adapt = connection.ops.adapt_datefield_value
+    org = organization.pk.hex if connection.vendor == "sqlite" else organization.pk
+    base = (
+        "FROM outreach_dailysupplytotal r JOIN inventory_supplyitem i ON i.id = r.supply_item_id "
+        "WHERE r.organization_id = %s AND r.day >= %s AND r.day <= %s "
+    )
+    week = (
+        "date(r.day, 'weekday 0', '-6 days')"
+        if connection.vendor == "sqlite"
+        else "date_trunc('week', r.day)"
+    )
+    now = [org, adapt(start), adapt(end)]
+    before = [org, adapt(start - timedelta(days=days)), adapt(start - timedelta(days=1))]
+    queries = {
+        "total": (f"SELECT i.category, SUM(r.quantity) {base} GROUP BY i.category", now),
+        "previous": (f"SELECT i.category, SUM(r.quantity) {base} GROUP BY i.category", before),
+        "week": (f"SELECT i.category, {week}, SUM(r.quantity) {base} GROUP BY 1, 2", now),
+        "site": (f"SELECT i.category, r.location_id, SUM(r.quantity) {base} GROUP BY 1, 2", now),
+    }
+    found = {}
+    with connection.cursor() as cursor:
+        for part in parts:
+            cursor.execute(*queries[part])
+            rows = cursor.fetchall()
+            found[part] = dict(rows) if part in ("total", "previous") else rows
+    return found
+
+
 def timed(function, repeat: int) -> tuple[float, object]:
     times, result = [], None
     for _ in range(repeat):
@@ -174,6 +216,11 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--database-url", help="a PostgreSQL URL whose database this bench may drop and create"
     )
+    parser.add_argument(
+        "--registry-raw",
+        action="store_true",
+        help="also time the registry reading the raw rows instead of the roll-ups (slow: the 'before')",
+    )
     args = parser.parse_args(argv)
     rows = 50_000 if args.quick else args.rows
     url = configure(args.database_url)
@@ -187,35 +234,72 @@ def main(argv=None) -> int:
         print(f"indicators not registered: {missing}")
         return 1
     organization, start, end = populate(rows, args.days)
+    from meetpoint.outreach import rollups
+
+    began = time.perf_counter()
+    made = rollups.rebuild([organization.pk])
+    print(
+        f"rebuilt the daily roll-ups ({made['supply_days']:,} supply rows, {made['encounter_days']:,} encounter "
+        f"rows) in {time.perf_counter() - began:.1f} s"
+    )
     scope = indicator_registry.Scope((organization.pk,), start, end)
 
     def registry_totals():
         return {code: indicator_registry.registry[code].value(scope, ()).get((), 0) for code in CODES}
 
-    def sql_totals():
-        return hand_written(organization, start, end, parts=("total",))["total"]
-
     def registry_report():
         return build_report(organization, start, end, codes=list(CODES))
 
-    def sql_report():
-        return hand_written(organization, start, end)
+    measured = {}
+    fast = max(args.repeat, 7)  # the millisecond measurements get more repeats: their medians are noisy
+    measured["totals", "registry"], totals = timed(registry_totals, fast)
+    measured["totals", "raw"], raw_numbers = timed(
+        lambda: hand_written(organization, start, end, parts=("total",))["total"], args.repeat
+    )
+    measured["totals", "rollup"], rollup_numbers = timed(
+        lambda: hand_written_rollup(organization, start, end, parts=("total",))["total"], fast
+    )
+    measured["report", "registry"], report = timed(registry_report, fast)
+    measured["report", "raw"], _ = timed(lambda: hand_written(organization, start, end), args.repeat)
+    measured["report", "rollup"], rollup_report = timed(
+        lambda: hand_written_rollup(organization, start, end), fast
+    )
+    if args.registry_raw:
+        from django.test import override_settings
 
-    totals_registry_s, totals = timed(registry_totals, args.repeat)
-    totals_sql_s, sql_numbers = timed(sql_totals, args.repeat)
-    report_s, report = timed(registry_report, args.repeat)
-    report_sql_s, _ = timed(sql_report, args.repeat)
+        with override_settings(MEETPOINT_OUTREACH_ROLLUPS=False):
+            measured["totals", "registry raw"], raw_totals = timed(registry_totals, 1)
+            measured["report", "registry raw"], raw_report = timed(registry_report, 1)
+        assert raw_totals == totals, (raw_totals, totals)
+        assert raw_report.as_dict() == report.as_dict()
     for code in CODES:
-        assert totals[code] == (sql_numbers.get(CATEGORIES[code]) or 0), (code, totals[code], sql_numbers)
+        expected = raw_numbers.get(CATEGORIES[code]) or 0
+        assert totals[code] == expected == (rollup_numbers.get(CATEGORIES[code]) or 0), (code, totals[code])
+    by_site = {
+        (category, str(site).replace("-", "")): amount for category, site, amount in rollup_report["site"]
+    }
+    for row in report.rows:
+        for site, amount in row.by_site.items():
+            assert by_site[CATEGORIES[row.code], site.replace("-", "")] == amount, (row.code, site)
     print(f"\ndatabase: {connection.vendor} ({url.split('@')[-1]}); {rows:,} records; {args.days}-day report; "
-          f"median of {args.repeat}")  # fmt: skip
+          f"median of {args.repeat} (raw SQL) / {fast} (registry, roll-up SQL)")  # fmt: skip
     print(report.summary)
-    print(f"{'what':<46}{'registry (s)':>14}{'SQL (s)':>10}{'ratio':>8}")
-    for label, mine, baseline in (
-        ("3 indicator totals", totals_registry_s, totals_sql_s),
-        ("full report (totals, previous, weekly, by site)", report_s, report_sql_s),
+    print(
+        f"{'what':<50}{'registry (s)':>13}{'raw SQL (s)':>12}{'roll-up SQL (s)':>16}"
+        f"{'vs raw':>9}{'vs roll-up':>11}"
+    )
+    for part, label in (
+        ("totals", "3 indicator totals"),
+        ("report", "full report (totals, previous, weekly, by site)"),
     ):
-        print(f"{label:<46}{mine:>14.3f}{baseline:>10.3f}{mine / baseline:>8.1f}x")
+        mine, raw, rolled = measured[part, "registry"], measured[part, "raw"], measured[part, "rollup"]
+        print(
+            f"{label:<50}{mine:>13.3f}{raw:>12.3f}{rolled:>16.4f}{mine / raw:>8.4f}x{mine / rolled:>10.1f}x"
+        )
+        if (part, "registry raw") in measured:
+            before = measured[part, "registry raw"]
+            print(f"{'  same, registry over the raw rows (before)':<50}{before:>13.3f}{raw:>12.3f}{'':>16}"
+                  f"{before / raw:>8.1f}x")  # fmt: skip
     return 0
 
 

@@ -84,6 +84,8 @@ class PeriodOut(Schema):
 class ReportOut(Schema):
     organization: NamedRef
     site: NamedRef | None
+    service: NamedRef | None = None
+    not_split_by_service: list[str] = []
     start: date
     end: date
     days: int
@@ -100,13 +102,17 @@ def report(
     end: Annotated[date, Query(alias="to")],
     org: str | None = None,
     site: str | None = None,
+    service: str | None = None,
     grain: Literal["week", "month"] | None = None,
 ):
     membership = request.auth
     organization = queries.report_organization(membership, org)
     location = queries.report_site(membership, site)
+    program = queries.report_service(membership, service)
     try:
-        return build_report(organization, start, end, site=location, trend_grain=grain).as_dict()
+        return build_report(
+            organization, start, end, site=location, service=program, trend_grain=grain
+        ).as_dict()
     except ReportError as problem:
         raise HttpError(400, str(problem)) from problem
 

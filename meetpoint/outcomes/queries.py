@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from meetpoint.accounts.models import Organization
-from meetpoint.directory.models import Location
+from meetpoint.directory.models import Location, Service
 from meetpoint.outcomes.models import OpenDataset, SharedPackage, SharingAgreement
 
 
@@ -35,6 +35,20 @@ def report_site(membership, site_id) -> Location | None:
     if site is None:
         raise Http404("No such site or mobile unit of your organization.")
     return site
+
+
+def report_service(membership, service_id) -> Service | None:
+    """A program (directory Service) of the member's own organization for a program's report; else a 404."""
+    if not service_id:
+        return None
+    service = Service.objects.filter(pk=_uuid(service_id), organization=membership.organization).first()
+    if service is None:
+        raise Http404("No such program (service) of your organization.")
+    return service
+
+
+def services_of(membership) -> list[Service]:
+    return list(Service.objects.filter(organization=membership.organization).order_by("name"))
 
 
 def sites_of(membership) -> list[Location]:

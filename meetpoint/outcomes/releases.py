@@ -168,9 +168,8 @@ def _held_cells(code: str, held) -> tuple[dict, dict[tuple, set], list[Period]]:
 
 def is_distinct_count(indicator) -> bool:
     """Counts of distinct people (unique participants) do not add up over months or areas: a person seen in
-    two months is one person in the quarter. Providers mark them with the tag 'distinct' (codes with
-    'unique' are taken as such too)."""
-    return "distinct" in indicator.tags or "unique" in indicator.code
+    two months is one person in the quarter. Providers declare them with `Indicator.additive=False`."""
+    return not indicator.additive
 
 
 def _equations(

@@ -22,6 +22,22 @@ class ReportError(ValueError):
     """Bad report input: says what is wrong."""
 
 
+# A provider tags an indicator "by_service" when its compute() honours Scope.service_ids (it can tell which
+# program, a directory Service, a record belongs to). A program's report shows only those; the others would be
+# the whole organization's numbers under a program's name, so they are listed as hidden instead.
+BY_SERVICE = "by_service"
+
+
+def honours_services(indicator) -> bool:
+    if indicator.numerator:
+        registry = indicator_registry.registry
+        return all(
+            code in registry and honours_services(registry[code])
+            for code in (indicator.numerator, indicator.denominator)
+        )
+    return BY_SERVICE in indicator.tags
+
+
 def max_report_days() -> int:
     return int(getattr(settings, "MEETPOINT_REPORT_MAX_DAYS", 366))
 
@@ -54,6 +70,8 @@ class Report:
     trend_grain: str
     rows: list[IndicatorRow]
     sites: dict[str, str]  # site id -> name
+    service: object | None = None  # a program's report (directory Service)
+    hidden: list[str] = field(default_factory=list)  # names of indicators that cannot be split by program
 
     @property
     def days(self) -> int:
@@ -83,7 +101,12 @@ class Report:
 
     @property
     def subject(self) -> str:
-        return f"{self.organization.name} — {self.site.name}" if self.site else self.organization.name
+        parts = [self.organization.name]
+        if self.service is not None:
+            parts.append(self.service.name)
+        if self.site is not None:
+            parts.append(self.site.name)
+        return " — ".join(parts)
 
     @property
     def summary(self) -> str:
@@ -95,6 +118,8 @@ class Report:
             if row.value and row.unit != "ratio"
         ]
         where = f" at {self.site.name}" if self.site else ""
+        if self.service is not None:
+            where += f" in {self.service.name}"
         if not parts:
             return f"In {self.days:,} days of service{where}, {self.organization.name} recorded no activity."
         listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
@@ -104,6 +129,8 @@ class Report:
         return {
             "organization": {"id": str(self.organization.pk), "name": self.organization.name},
             "site": {"id": str(self.site.pk), "name": self.site.name} if self.site else None,
+            "service": {"id": str(self.service.pk), "name": self.service.name} if self.service else None,
+            "not_split_by_service": self.hidden,
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
             "days": self.days,
@@ -180,14 +207,10 @@ def buckets_between(start: date, end: date, grain: str) -> list[str]:
 
 
 def is_additive(indicator) -> bool:
-    """Counts of events and supplies add up over weeks and sites; counts of people may not (a person seen in
-    two weeks is one person in the period), and neither do ratios."""
-    return not (
-        indicator.numerator
-        or indicator.counts_people
-        or "distinct" in indicator.tags
-        or "unique" in indicator.code
-    )
+    """Counts of events, supplies and visits add up over weeks and sites; counts of distinct people do not (a
+    person seen in two weeks is one person in the period: the provider says so with `additive=False`), and
+    neither do ratios."""
+    return indicator.additive and not indicator.numerator
 
 
 def build_report(
@@ -196,20 +219,28 @@ def build_report(
     end: date,
     *,
     site=None,
+    service=None,
     codes: list[str] | None = None,
     trend_grain: str | None = None,
 ) -> Report:
+    """`service`: a program's report — only indicators that honour Scope.service_ids (tag "by_service");
+    the names of the others are listed in Report.hidden rather than shown unfiltered."""
     validate_range(start, end)
     registry = indicator_registry.registry
     chosen = [registry[c] for c in (codes or sorted(registry)) if c in registry]
+    hidden = []
+    if service is not None:
+        hidden = [str(indicator.name) for indicator in chosen if not honours_services(indicator)]
+        chosen = [indicator for indicator in chosen if honours_services(indicator)]
+    service_ids = (service.pk,) if service is not None else None
     days = (end - start).days + 1
     grain = trend_grain or ("week" if days <= 92 else "month")
     if grain not in ("week", "month"):
         raise ReportError("The trend grain must be 'week' or 'month'.")
     site_ids = (site.pk,) if site is not None else None
-    scope = indicator_registry.Scope((organization.pk,), start, end, site_ids)
+    scope = indicator_registry.Scope((organization.pk,), start, end, site_ids, service_ids)
     previous = indicator_registry.Scope(
-        (organization.pk,), start - timedelta(days=days), start - timedelta(days=1), site_ids
+        (organization.pk,), start - timedelta(days=days), start - timedelta(days=1), site_ids, service_ids
     )
     labels = buckets_between(start, end, grain)
     rows, seen_sites = [], set()
@@ -251,4 +282,4 @@ def build_report(
         str(location.pk): location.name or str(location.pk)
         for location in Location.objects.filter(pk__in=uuids(seen_sites))
     }
-    return Report(organization, site, start, end, grain, rows, names)
+    return Report(organization, site, start, end, grain, rows, names, service=service, hidden=hidden)

@@ -38,6 +38,7 @@ def _report_from_request(request):
     membership = request.membership
     organization = queries.report_organization(membership, request.GET.get("org"))
     site = queries.report_site(membership, request.GET.get("site"))
+    service = queries.report_service(membership, request.GET.get("service"))
     today = timezone.localdate()
     try:
         end = date.fromisoformat(request.GET["to"]) if request.GET.get("to") else today - timedelta(days=1)
@@ -47,7 +48,7 @@ def _report_from_request(request):
     except ValueError as problem:
         raise ReportError(f"Dates must look like 2025-01-31 ({problem}).") from problem
     grain = request.GET.get("grain") or None
-    return build_report(organization, start, end, site=site, trend_grain=grain)
+    return build_report(organization, start, end, site=site, service=service, trend_grain=grain)
 
 
 @membership_required
@@ -61,6 +62,7 @@ def report(request):
             {
                 "error": str(problem),
                 "sites": queries.sites_of(request.membership),
+                "services": queries.services_of(request.membership),
                 "query": request.GET,
                 "form_from": request.GET.get("from", ""),
                 "form_to": request.GET.get("to", ""),
@@ -81,6 +83,7 @@ def report(request):
             "form_from": built.start.isoformat(),
             "form_to": built.end.isoformat(),
             "sites": queries.sites_of(request.membership),
+            "services": queries.services_of(request.membership),
             "query": request.GET,
             "querystring": request.GET.urlencode(),
         },

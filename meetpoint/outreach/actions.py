@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from meetpoint.directory.models import Location
 from meetpoint.inventory.models import SupplyItem
-from meetpoint.outreach import places
+from meetpoint.outreach import places, rollups
 from meetpoint.outreach.models import (
     CollectedMethod,
     Encounter,
@@ -306,6 +306,7 @@ def record_encounter(membership, record: EncounterIn, *, source: str = Encounter
                 for item, quantity, doses in prepared["lines"]
             )
             _follow_stock(encounter, prepared["lines"], membership.user)
+            rollups.add_encounter(encounter, prepared["lines"])
     except IntegrityError:
         # Two copies of one record raced each other: the other copy won, so this one is already stored.
         existing = _existing(organization, record.client_uuid)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from meetpoint.directory.models import Schedule
 from meetpoint.inventory.models import SupplyItem
-from meetpoint.outreach import actions
+from meetpoint.outreach import actions, rollups
 from meetpoint.outreach.models import Encounter, EncounterSupply, OverdoseReport
 from meetpoint.outreach.places import SUBSTANCES, snap_to_grid
 from meetpoint.participants.codes import blind_index
@@ -314,5 +314,7 @@ def load(region) -> None:
             )
         }
         _overdoses(region, ssp, ssp_site, staff, 25, now)
+    # The demo writes its rows in bulk; recount those organizations' daily roll-ups from them.
+    rollups.rebuild([organization.pk for organization in (mobile, ssp) if organization is not None])
     region.extra["outreach_totals"] = totals
     region.extra["outreach_period"] = (region.today - timedelta(days=DAYS - 1), region.today)

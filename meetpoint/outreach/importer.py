@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from meetpoint.directory.models import Location
 from meetpoint.inventory.models import SupplyItem
-from meetpoint.outreach import actions, places
+from meetpoint.outreach import actions, places, rollups
 from meetpoint.outreach.models import (
     CollectedMethod,
     Encounter,
@@ -480,6 +480,17 @@ class EncounterImport:
                         *sources[index], "client_uuid: is already used by another organization's record"
                     )
         left_out = set(skipped)
+        deltas = rollups.Deltas()
+        for index, (fields, lines) in enumerate(zip(encounters, line_sets, strict=True)):
+            if index not in left_out:
+                deltas.add(
+                    organization_id,
+                    fields.get("location_id"),
+                    fields["occurred_at"],
+                    fields,
+                    [(item.pk, quantity, doses) for item, quantity, doses in lines],
+                )
+        deltas.write()  # inside the import's transaction: the roll-ups move with the rows
         self.result.written += len(encounters) - len(skipped)
         self.result.supply_lines += sum(
             len(lines) for index, lines in enumerate(line_sets) if index not in left_out

@@ -8,14 +8,16 @@ site's ZIP3.
 """
 
 from collections import defaultdict
+from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from meetpoint.directory.models import Address
 from meetpoint.indicators import Indicator, Scope, register
-from meetpoint.outreach.models import EncounterSupply
+from meetpoint.outreach.models import DailyEncounterTotal, DailySupplyTotal, EncounterSupply
 from meetpoint.outreach.summary import encounters_in, overdoses_in
 
 TESTS = {"hiv": "HIV", "hcv": "HCV", "sti": "STI"}
@@ -103,6 +105,55 @@ def _group(queryset, group_by, *, value=None, distinct=None, prefix: str = "", w
     return dict(totals)
 
 
+def _rolled_key(day, location_id, organization_id, group_by: tuple) -> tuple:
+    key = []
+    for name in group_by:
+        if name == "day":
+            key.append(day.isoformat())
+        elif name == "week":
+            key.append((day - timedelta(days=day.weekday())).isoformat())
+        elif name == "month":
+            key.append(day.isoformat()[:7])
+        elif name == "site":
+            key.append(str(location_id) if location_id is not None else "")
+        else:
+            key.append(str(organization_id))
+    return tuple(key)
+
+
+def _rolled(model, scope: Scope, group_by: tuple, measure: str, **filters) -> dict:
+    """The same numbers as _group() over the raw rows, from the daily roll-ups (outreach/rollups.py): the
+    database sums per day, site and organization; Python folds days into weeks and months. Zero groups are
+    left out."""
+    rows = model.objects.filter(
+        organization_id__in=list(scope.organization_ids), day__gte=scope.start, day__lte=scope.end, **filters
+    )
+    if scope.site_ids:
+        rows = rows.filter(location_id__in=list(scope.site_ids))
+    fields = []
+    if {"day", "week", "month"} & set(group_by):
+        fields.append("day")
+    if "site" in group_by:
+        fields.append("location_id")
+    if "organization" in group_by:
+        fields.append("organization_id")
+    totals: dict = defaultdict(float)
+    if not fields:
+        total = rows.order_by().aggregate(g_measure=Sum(measure))["g_measure"]
+        return {(): float(total)} if total else {}
+    for row in rows.order_by().values(*fields).annotate(g_measure=Sum(measure)):
+        if row["g_measure"]:
+            key = _rolled_key(row.get("day"), row.get("location_id"), row.get("organization_id"), group_by)
+            totals[key] += float(row["g_measure"])
+    return dict(totals)
+
+
+def _from_rollups(group_by) -> bool:
+    """The roll-ups know no participant, so a grouping by area (the participant's ZIP3) reads the raw rows.
+    settings.MEETPOINT_OUTREACH_ROLLUPS = False reads the raw rows always (the benchmark compares the two)."""
+    return "area" not in group_by and getattr(settings, "MEETPOINT_OUTREACH_ROLLUPS", True)
+
+
 def _encounters(scope: Scope):
     return encounters_in(scope.organization_ids, scope.start, scope.end, scope.site_ids)
 
@@ -112,11 +163,20 @@ def _lines(scope: Scope, **filters):
 
 
 def _line_group(scope, group_by, **filters):
+    if _from_rollups(group_by):
+        return _rolled(DailySupplyTotal, scope, group_by, "quantity", **filters)
     return _group(_lines(scope, **filters), group_by, value="quantity", prefix="encounter__")
 
 
+def _encounter_sum(scope, group_by, measure: str, field: str | None = None):
+    """Encounters counted (field None) or a field summed, from the roll-ups when the grouping allows."""
+    if _from_rollups(group_by):
+        return _rolled(DailyEncounterTotal, scope, group_by, measure)
+    return _group(_encounters(scope), group_by, value=field)
+
+
 def count_encounters(scope, group_by):
-    return _group(_encounters(scope), group_by)
+    return _encounter_sum(scope, group_by, "encounters")
 
 
 def unique_participants(scope, group_by):
@@ -132,7 +192,7 @@ def syringes_distributed(scope, group_by):
 
 
 def syringes_collected(scope, group_by):
-    return _group(_encounters(scope), group_by, value="syringes_collected")
+    return _encounter_sum(scope, group_by, "syringes_collected", "syringes_collected")
 
 
 def test_strips(scope, group_by):
@@ -140,11 +200,11 @@ def test_strips(scope, group_by):
 
 
 def reversals_reported(scope, group_by):
-    return _group(_encounters(scope), group_by, value="reversals_reported")
+    return _encounter_sum(scope, group_by, "reversals_reported", "reversals_reported")
 
 
 def referrals_made(scope, group_by):
-    return _group(_encounters(scope), group_by, value="referrals_made")
+    return _encounter_sum(scope, group_by, "referrals_made", "referrals_made")
 
 
 def _overdoses(fatal: bool):
@@ -166,6 +226,9 @@ def _tests(kind: str, which: str):
             found = Q(**{f"{kind}_test": "positive"})
         else:
             found = Q(**{f"{kind}_linked": True})
+        if which != "linked" and _from_rollups(group_by):
+            measure = f"{kind}_tests" if which == "tests" else f"{kind}_positives"
+            return _rolled(DailyEncounterTotal, scope, group_by, measure)
         encounters = _encounters(scope).filter(found)
         if which == "linked":
             # People linked to care: each participant once; anonymous walk-ups count by encounter.
@@ -197,6 +260,7 @@ def _register() -> None:
             "people",
             compute=unique_participants,
             counts_people=True,
+            additive=False,
             **common,
         )
     )
@@ -258,6 +322,7 @@ def _register() -> None:
             "Overdose reversals with naloxone that participants report at encounters.",
             "reversals",
             compute=reversals_reported,
+            counts_people=True,
             **common,
         )
     )
@@ -268,6 +333,7 @@ def _register() -> None:
             "Referrals staff made at encounters.",
             "referrals",
             compute=referrals_made,
+            counts_people=True,
             **common,
         )
     )
@@ -301,6 +367,7 @@ def _register() -> None:
                 f"{label} tests done at encounters with a result (negative, positive or invalid).",
                 "tests",
                 compute=_tests(kind, "tests"),
+                counts_people=True,
                 **common,
             )
         )
@@ -311,6 +378,7 @@ def _register() -> None:
                 f"{label} tests at encounters with a positive or reactive result.",
                 "tests",
                 compute=_tests(kind, "positive"),
+                counts_people=True,
                 **common,
             )
         )
@@ -322,6 +390,7 @@ def _register() -> None:
                 "people",
                 compute=_tests(kind, "linked"),
                 counts_people=True,
+                additive=False,
                 **common,
             )
         )

@@ -190,3 +190,82 @@ class OverdoseReport(models.Model):
         if self.place_kind == self.PlaceKind.BLOCK_GROUP:
             return f"Block group {self.block_group}"
         return f"Grid cell {self.grid_cell}"
+
+
+# ---------- daily roll-ups (kept by outreach/rollups.py; never edited by hand) ----------
+ENCOUNTER_MEASURES = (
+    "encounters",
+    "syringes_collected",
+    "reversals_reported",
+    "referrals_made",
+    "hiv_tests",
+    "hiv_positives",
+    "hcv_tests",
+    "hcv_positives",
+    "sti_tests",
+    "sti_positives",
+)
+
+
+class DailyEncounterTotal(models.Model):
+    """Encounters and what was done at them, per organization, site (None: no site) and local day.
+
+    Only additive counts live here; distinct people are always counted from the encounters themselves.
+    Written in the same transaction as the encounters (outreach/rollups.py); `meetpoint rebuild_rollups`
+    recounts them from the raw rows."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()  # the encounter's local date (settings.TIME_ZONE)
+    encounters = models.BigIntegerField(default=0)
+    syringes_collected = models.BigIntegerField(default=0)
+    reversals_reported = models.BigIntegerField(default=0)
+    referrals_made = models.BigIntegerField(default=0)
+    hiv_tests = models.BigIntegerField(default=0)
+    hiv_positives = models.BigIntegerField(default=0)
+    hcv_tests = models.BigIntegerField(default=0)
+    hcv_positives = models.BigIntegerField(default=0)
+    sti_tests = models.BigIntegerField(default=0)
+    sti_positives = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "location", "day"],
+                condition=models.Q(location__isnull=False),
+                name="one_encounter_total_per_site_day",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "day"],
+                condition=models.Q(location__isnull=True),
+                name="one_encounter_total_per_day_no_site",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "day"], name="encounter_total_org_day")]
+
+
+class DailySupplyTotal(models.Model):
+    """Supplies handed out per organization, site (None: no site), local day and supply item."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    supply_item = models.ForeignKey(SupplyItem, on_delete=models.PROTECT, related_name="+")
+    quantity = models.BigIntegerField(default=0)
+    doses = models.BigIntegerField(default=0)
+    lines = models.BigIntegerField(default=0)  # encounter supply lines counted
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "location", "day", "supply_item"],
+                condition=models.Q(location__isnull=False),
+                name="one_supply_total_per_site_day",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "day", "supply_item"],
+                condition=models.Q(location__isnull=True),
+                name="one_supply_total_per_day_no_site",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "day"], name="supply_total_org_day")]

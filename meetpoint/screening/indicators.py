@@ -64,6 +64,7 @@ def register_all() -> None:
             provider="screening",
             compute=people_screened(),
             counts_people=True,
+            additive=False,
             tags=("screening",),
         )
     )
@@ -78,6 +79,7 @@ def register_all() -> None:
                 provider="screening",
                 compute=people_screened(instrument.name),
                 counts_people=True,
+                additive=False,
                 tags=("screening", instrument.name),
             )
         )
@@ -94,6 +96,7 @@ def register_all() -> None:
                     provider="screening",
                     compute=people_screened(instrument.name, level["id"]),
                     counts_people=True,
+                    additive=False,
                     tags=("screening", instrument.name, level["id"]),
                 )
             )

@@ -110,7 +110,7 @@ def records():
             provider="tests",
             compute=found.people("visit"),
             counts_people=True,
-            tags=("distinct",),
+            additive=False,
         ),
         Indicator(
             code="test_syringes_per_person",

@@ -108,3 +108,17 @@ def test_every_indicator_supports_every_group_and_matches_the_summary(world, sit
     for indicator in registry.values():
         if indicator.provider == "outreach":
             indicator.value(recorded, (group,))
+
+
+def test_distinct_people_are_declared_not_additive_and_do_not_add_up(world, sites, recorded):
+    """A participant seen in March and in April is one person in the period but one in each month."""
+    people = registry["outreach_unique_participants"]
+    assert people.additive is False and people.counts_people is True
+    by_month = people.value(recorded, ("month",))
+    assert sum(by_month.values()) == 3 and people.value(recorded, ())[()] == 2
+    for code in ("hiv_linked_to_care", "hcv_linked_to_care", "sti_linked_to_care"):
+        assert registry[code].additive is False
+    # counts of people and their tests are always protected when shared; supplies add up and are not people
+    for code in ("hiv_tests", "hiv_positives", "hcv_positives", "sti_positives", "outreach_referrals_made"):
+        assert registry[code].counts_people is True and registry[code].additive is True
+    assert registry["syringes_distributed"].counts_people is False

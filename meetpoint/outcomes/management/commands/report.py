@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
 from meetpoint.accounts.queries import organization_by_ref
-from meetpoint.directory.models import Location
+from meetpoint.directory.models import Location, Service
 from meetpoint.outcomes.exports import FORMATS, report_file
 from meetpoint.outcomes.places import uuids
 from meetpoint.outcomes.reports import ReportError, build_report
@@ -23,9 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("--format", dest="kind", choices=FORMATS, default="json")
         parser.add_argument("--out", required=True, help="file to write ('-' for standard output, json/csv)")
         parser.add_argument("--site", help="a site or mobile unit id of the organization")
+        parser.add_argument("--service", help="a program (directory service) id of the organization")
         parser.add_argument("--grain", choices=("week", "month"))
 
-    def handle(self, *args, org, start, end, kind, out, site=None, grain=None, **options):
+    def handle(self, *args, org, start, end, kind, out, site=None, service=None, grain=None, **options):
         try:
             organization = organization_by_ref(org)
         except Http404 as missing:
@@ -39,8 +40,13 @@ class Command(BaseCommand):
             location = Location.objects.filter(pk__in=uuids([site]), organization=organization).first()
             if location is None:
                 raise CommandError(f"no site or mobile unit {site!r} of {organization.name}")
+        program = None
+        if service:
+            program = Service.objects.filter(pk__in=uuids([service]), organization=organization).first()
+            if program is None:
+                raise CommandError(f"no program (service) {service!r} of {organization.name}")
         try:
-            built = build_report(organization, first, last, site=location, trend_grain=grain)
+            built = build_report(organization, first, last, site=location, service=program, trend_grain=grain)
         except ReportError as problem:
             raise CommandError(str(problem)) from problem
         body = report_file(built, kind)
