@@ -4,7 +4,55 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
-api = NinjaAPI(
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string", "description": "What is wrong, in words a person can act on."},
+        "errors": {
+            "type": "array",
+            "description": "For invalid input: each field that is wrong and why.",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+    "required": ["detail"],
+    "additionalProperties": True,
+}
+ERROR_ANSWERS = {
+    400: "The input is wrong; `errors` names each field.",
+    401: "No valid token or session.",
+    403: "The role may not take this action.",
+    404: "No such object, or it belongs to another organization.",
+    503: "The database is unavailable for a moment; retry after the Retry-After header's seconds.",
+}
+
+
+class MeetpointAPI(NinjaAPI):
+    """Documents the error answers every operation can give, in one place, so clients can rely on the schema."""
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for path, item in schema["paths"].items():
+            for operation in item.values():
+                answers = {503}
+                if operation.get("security"):
+                    answers |= {401, 403}
+                if "{" in path:
+                    answers |= {400, 404}
+                if operation.get("requestBody") or operation.get("parameters"):
+                    answers.add(400)
+                responses = operation.setdefault("responses", {})
+                for status in sorted(answers):
+                    responses.setdefault(status, {"description": ERROR_ANSWERS[status], "content": error})
+        return schema
+
+
+api = MeetpointAPI(
     title="Meetpoint API",
     version="1",
     description="Shared directory (HSDS 3.1), screening, referrals, outreach and outcomes of Meetpoint partners.",

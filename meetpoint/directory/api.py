@@ -22,14 +22,14 @@ from meetpoint.directory.views import _stop_place
 router = Router(tags=["directory"])
 
 
-class Problem(Schema):
+class DirectoryProblem(Schema):
     field: str
     message: str
 
 
-class ErrorOut(Schema):
+class DirectoryErrorOut(Schema):
     detail: str
-    errors: list[Problem] = []
+    errors: list[DirectoryProblem] = []
 
 
 class TermOut(Schema):
@@ -73,7 +73,7 @@ class PlaceOut(Schema):
     )
 
 
-class ServiceOut(Schema):
+class SearchServiceOut(Schema):
     id: UUID
     name: str
     description: str
@@ -85,7 +85,7 @@ class ServiceOut(Schema):
 
 
 class HitOut(Schema):
-    service: ServiceOut
+    service: SearchServiceOut
     location: PlaceOut | None
     distance_km: float | None
     open_now: bool | None
@@ -157,7 +157,7 @@ def _place_out(hit) -> dict | None:
     }
 
 
-@router.get("/search", response={200: SearchOut, 400: ErrorOut}, auth=None)
+@router.get("/search", response={200: SearchOut, 400: DirectoryErrorOut}, auth=None)
 def search(request: HttpRequest, params: Query[SearchParams]):
     """Directory search, the same as the public page: partners signed in (session or token) see confidential
     sites exactly; the public gets their approximate point, and distances measured from it."""
@@ -314,7 +314,9 @@ def _invalid(problem: actions.DirectoryInputError):
     }
 
 
-@router.patch("/services/{service_id}", response={200: ServiceOut, 400: ErrorOut}, auth=member_auth)
+@router.patch(
+    "/services/{service_id}", response={200: SearchServiceOut, 400: DirectoryErrorOut}, auth=member_auth
+)
 def update_service(request: HttpRequest, service_id: UUID, payload: ServicePatch):
     """Changes the given fields of one of your organization's services."""
     service = _editor(request, queries.own_service, service_id)
@@ -338,7 +340,9 @@ def _schedule_out(schedule) -> dict:
     }
 
 
-@router.post("/services/{service_id}/schedules", response={201: ScheduleOut, 400: ErrorOut}, auth=member_auth)
+@router.post(
+    "/services/{service_id}/schedules", response={201: ScheduleOut, 400: DirectoryErrorOut}, auth=member_auth
+)
 def add_service_schedule(request: HttpRequest, service_id: UUID, payload: ScheduleIn):
     """Adds weekly hours (weekday) or a dated session (date) to one of your organization's services."""
     service = _editor(request, queries.own_service, service_id)
@@ -350,7 +354,9 @@ def add_service_schedule(request: HttpRequest, service_id: UUID, payload: Schedu
 
 
 @router.post(
-    "/locations/{location_id}/schedules", response={201: ScheduleOut, 400: ErrorOut}, auth=member_auth
+    "/locations/{location_id}/schedules",
+    response={201: ScheduleOut, 400: DirectoryErrorOut},
+    auth=member_auth,
 )
 def add_location_schedule(request: HttpRequest, location_id: UUID, payload: ScheduleIn):
     """Adds opening hours to a site, or a dated stop (date, stop_name, stop_latitude/longitude) to a mobile
@@ -363,7 +369,7 @@ def add_location_schedule(request: HttpRequest, location_id: UUID, payload: Sche
     return 201, _schedule_out(schedule)
 
 
-@router.put("/schedules/{schedule_id}", response={200: ScheduleOut, 400: ErrorOut}, auth=member_auth)
+@router.put("/schedules/{schedule_id}", response={200: ScheduleOut, 400: DirectoryErrorOut}, auth=member_auth)
 def update_schedule(request: HttpRequest, schedule_id: UUID, payload: ScheduleIn):
     """Replaces one schedule row of your organization."""
     schedule = _editor(request, queries.own_schedule, schedule_id)

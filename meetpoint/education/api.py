@@ -133,7 +133,7 @@ class TakeBackOut(Schema):
     sharps_pounds: float | None
 
 
-class Problem(Schema):
+class EducationProblem(Schema):
     detail: str
     errors: list[dict] = []
 
@@ -196,7 +196,9 @@ def get_event(request: HttpRequest, event_id: str):
     return _event_out(queries.event_for(membership, event_id), membership)
 
 
-@router.post("/events", response={201: EventOut, 400: Problem, 403: Problem}, auth=member_auth)
+@router.post(
+    "/events", response={201: EventOut, 400: EducationProblem, 403: EducationProblem}, auth=member_auth
+)
 def create_event(request: HttpRequest, payload: EventIn):
     membership = request.auth
     require_role(membership, EDITORS)
@@ -261,7 +263,7 @@ def event_results(request: HttpRequest, event_id: str):
 
 @router.post(
     "/events/{event_id}/survey",
-    response={201: SurveyOut, 400: Problem, 404: Problem, 409: Problem},
+    response={201: SurveyOut, 400: EducationProblem, 404: EducationProblem, 409: EducationProblem},
     auth=None,
 )
 def answer_survey(request: HttpRequest, event_id: str, payload: SurveyIn):
@@ -283,7 +285,9 @@ def take_backs(request: HttpRequest):
     return [_take_back_out(t, membership) for t in queries.take_backs_visible(membership)[:500]]
 
 
-@router.post("/take-back", response={201: TakeBackOut, 400: Problem, 403: Problem}, auth=member_auth)
+@router.post(
+    "/take-back", response={201: TakeBackOut, 400: EducationProblem, 403: EducationProblem}, auth=member_auth
+)
 def create_take_back(request: HttpRequest, payload: TakeBackIn):
     """Record a take-back event; a negative weight is a 400."""
     membership = request.auth

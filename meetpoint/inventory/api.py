@@ -24,7 +24,7 @@ class FieldError(Schema):
     message: str
 
 
-class ErrorOut(Schema):
+class InventoryErrorOut(Schema):
     detail: str
     errors: list[FieldError] = []
 
@@ -34,7 +34,7 @@ class RefusedOut(Schema):
     available: int = Field(description="What the source holds of the item (or of the chosen lot).")
 
 
-class ItemOut(Schema):
+class SupplyItemOut(Schema):
     code: str
     name: str
     category: str
@@ -237,7 +237,7 @@ def lot_or_404(membership, lot_id: int | None) -> StockLot | None:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-@router.get("/items", response=list[ItemOut], auth=member_auth)
+@router.get("/items", response=list[SupplyItemOut], auth=member_auth)
 def list_items(request: HttpRequest):
     """The supply catalog (codes are fixed; see docs/inventory.md)."""
     return list(queries.catalog())
@@ -276,7 +276,7 @@ def list_movements(
     }
 
 
-@router.post("/receipts", response={201: MovementOut, 400: ErrorOut}, auth=member_auth)
+@router.post("/receipts", response={201: MovementOut, 400: InventoryErrorOut}, auth=member_auth)
 def create_receipt(request: HttpRequest, payload: ReceiptIn):
     """Record stock received at a site. A lot already expired when received is refused (400)."""
     membership = request.auth
@@ -300,7 +300,9 @@ def create_receipt(request: HttpRequest, payload: ReceiptIn):
     return 201, movement_out(movement, membership)
 
 
-@router.post("/transfers", response={201: TransferOut, 400: ErrorOut, 409: RefusedOut}, auth=member_auth)
+@router.post(
+    "/transfers", response={201: TransferOut, 400: InventoryErrorOut, 409: RefusedOut}, auth=member_auth
+)
 def create_transfer(request: HttpRequest, payload: TransferIn):
     """Move stock between two of the organization's sites. Beyond the source's stock: 409 with `available`."""
     membership = request.auth
@@ -329,7 +331,9 @@ def create_transfer(request: HttpRequest, payload: TransferIn):
     }
 
 
-@router.post("/adjustments", response={201: MovementOut, 400: ErrorOut, 409: RefusedOut}, auth=member_auth)
+@router.post(
+    "/adjustments", response={201: MovementOut, 400: InventoryErrorOut, 409: RefusedOut}, auth=member_auth
+)
 def create_adjustment(request: HttpRequest, payload: AdjustmentIn):
     """Correct a lot's stock with a reason (count_correction, damaged, expired, lost, other — with a note)."""
     membership = request.auth
@@ -397,7 +401,7 @@ def list_unreconciled(request: HttpRequest):
 
 @router.post(
     "/reconciliation/{movement_id}",
-    response={200: MovementOut, 400: ErrorOut, 409: RefusedOut},
+    response={200: MovementOut, 400: InventoryErrorOut, 409: RefusedOut},
     auth=member_auth,
 )
 def reconcile_movement(request: HttpRequest, movement_id: uuid.UUID, payload: ReconcileIn):
@@ -441,7 +445,7 @@ def list_thresholds(request: HttpRequest):
     ]
 
 
-@router.post("/thresholds", response={200: ThresholdOut, 400: ErrorOut}, auth=member_auth)
+@router.post("/thresholds", response={200: ThresholdOut, 400: InventoryErrorOut}, auth=member_auth)
 def set_threshold(request: HttpRequest, payload: ThresholdIn):
     """Set the low-stock threshold of an item at one site or at every site (minimum null: back to default)."""
     membership = request.auth
@@ -459,7 +463,9 @@ def set_threshold(request: HttpRequest, payload: ThresholdIn):
     }
 
 
-@router.post("/lots/{lot_id}/write-off", response={201: MovementOut, 400: ErrorOut}, auth=member_auth)
+@router.post(
+    "/lots/{lot_id}/write-off", response={201: MovementOut, 400: InventoryErrorOut}, auth=member_auth
+)
 def write_off_lot(request: HttpRequest, lot_id: int):
     """Write off what is left of an expired lot (400 if it has not expired or is empty)."""
     membership = request.auth

@@ -77,7 +77,7 @@ class ActionIn(Schema):
     description: str = Field(..., min_length=1)
 
 
-class Problem(Schema):
+class PolicyProblem(Schema):
     detail: str
 
 
@@ -135,7 +135,7 @@ def get_policy(request: HttpRequest, policy_id: str):
     return _out(queries.policy_for(request.auth, policy_id))
 
 
-@router.post("/policies", response={201: PolicyOut, 400: Problem, 403: Problem}, auth=member_auth)
+@router.post("/policies", response={201: PolicyOut, 400: PolicyProblem, 403: PolicyProblem}, auth=member_auth)
 def create_policy(request: HttpRequest, payload: PolicyIn):
     require_role(request.auth, EDITORS)
     data = payload.dict()
@@ -143,7 +143,7 @@ def create_policy(request: HttpRequest, payload: PolicyIn):
     return 201, _out(_call(actions.create_policy, request.auth, **data))
 
 
-@router.post("/policies/{policy_id}/status", response={201: PolicyOut, 400: Problem}, auth=member_auth)
+@router.post("/policies/{policy_id}/status", response={201: PolicyOut, 400: PolicyProblem}, auth=member_auth)
 def record_status(request: HttpRequest, policy_id: str, payload: StatusIn):
     """A status change; going backwards without a note is a 400."""
     require_role(request.auth, EDITORS)
@@ -152,7 +152,7 @@ def record_status(request: HttpRequest, policy_id: str, payload: StatusIn):
     return 201, _out(policy)
 
 
-@router.post("/policies/{policy_id}/actions", response={201: PolicyOut, 400: Problem}, auth=member_auth)
+@router.post("/policies/{policy_id}/actions", response={201: PolicyOut, 400: PolicyProblem}, auth=member_auth)
 def add_action(request: HttpRequest, policy_id: str, payload: ActionIn):
     require_role(request.auth, EDITORS)
     policy = queries.owned_policy(request.auth, policy_id)

@@ -19,7 +19,7 @@ from meetpoint.referrals.queries import ReferralView
 router = Router(tags=["referrals"])
 
 
-class ErrorOut(Schema):
+class ReferralErrorOut(Schema):
     detail: str
     errors: list[dict] = []
     allowed: list[str] | None = None
@@ -248,7 +248,7 @@ def _view_of(membership, referral_id) -> ReferralView:
     return queries.referral_view(queries.referral_for(membership, referral_id), membership)
 
 
-@router.post("/", auth=member_auth, response={201: ReferralOut, 400: ErrorOut, 409: ErrorOut})
+@router.post("/", auth=member_auth, response={201: ReferralOut, 400: ReferralErrorOut, 409: ReferralErrorOut})
 def create_referral(request: HttpRequest, payload: ReferralIn):
     """Creates a referral and (by default) sends it. A substance-use referral needs `consent` to be sent."""
     membership = _staff(request)
@@ -288,7 +288,7 @@ def list_referrals(
     }
 
 
-@router.get("/metrics", auth=member_auth, response={200: MetricsOut, 400: ErrorOut})
+@router.get("/metrics", auth=member_auth, response={200: MetricsOut, 400: ReferralErrorOut})
 def loop_metrics(request: HttpRequest, dates: Query[DateRangeIn]):
     """Loop metrics of the acting organization (any role: counts only) for referrals sent from..to inclusive."""
     from meetpoint.referrals.views import parse_range
@@ -368,7 +368,9 @@ def _check_visible(membership, referral_id) -> None:
 
 
 @router.post(
-    "/{referral_id}/transitions", auth=member_auth, response={200: ReferralOut, 400: ErrorOut, 409: ErrorOut}
+    "/{referral_id}/transitions",
+    auth=member_auth,
+    response={200: ReferralOut, 400: ReferralErrorOut, 409: ReferralErrorOut},
 )
 def transition(request: HttpRequest, referral_id: uuid.UUID, payload: TransitionIn):
     """Moves the referral to `to`. Illegal here: 409 with `allowed`. Someone else first: 409."""
@@ -390,7 +392,9 @@ def transition(request: HttpRequest, referral_id: uuid.UUID, payload: Transition
 
 
 @router.post(
-    "/{referral_id}/consent", auth=member_auth, response={201: ConsentOut, 400: ErrorOut, 409: ErrorOut}
+    "/{referral_id}/consent",
+    auth=member_auth,
+    response={201: ConsentOut, 400: ReferralErrorOut, 409: ReferralErrorOut},
 )
 def create_consent(request: HttpRequest, referral_id: uuid.UUID, payload: ConsentIn, send: bool = False):
     """Records the person's 42 CFR Part 2 consent (sender only); `?send=true` also sends a draft."""
@@ -404,7 +408,7 @@ def create_consent(request: HttpRequest, referral_id: uuid.UUID, payload: Consen
     return 201, _consent_out(consent)
 
 
-@router.post("/{referral_id}/consent/revoke", auth=member_auth, response={200: dict, 409: ErrorOut})
+@router.post("/{referral_id}/consent/revoke", auth=member_auth, response={200: dict, 409: ReferralErrorOut})
 def revoke_consent(request: HttpRequest, referral_id: uuid.UUID, payload: RevokeIn):
     membership = request.auth
     _check_visible(membership, referral_id)

@@ -32,7 +32,7 @@ ANSWERS_HELP = (
 )
 
 
-class ErrorOut(Schema):
+class ScreeningErrorOut(Schema):
     detail: str
     errors: list[dict] = []
 
@@ -107,7 +107,7 @@ class OptionOut(Schema):
     exclusive: bool = False
 
 
-class ItemOut(Schema):
+class InstrumentItemOut(Schema):
     id: str
     type: str = Field(..., description="choice, yes_no, count or select_all")
     text: str | None = Field(None, description="absent where the publisher's text may not be shipped")
@@ -151,7 +151,7 @@ class InstrumentOut(Schema):
     text_supplied_by: str | None = None
     unconfirmed: list[str]
     sections: list[dict]
-    items: list[ItemOut]
+    items: list[InstrumentItemOut]
     scoring: dict = Field(..., description="method (sum, checklist, domains) and its level rules")
     risk_levels: list[RiskLevelOut]
     flags: list[dict]
@@ -200,7 +200,7 @@ class CountOut(Schema):
     count: int
 
 
-class ServiceOut(Schema):
+class MatchingServiceOut(Schema):
     service_id: uuid.UUID
     name: str
     organization: str
@@ -213,7 +213,7 @@ class ServiceOut(Schema):
 
 class HelpOut(Schema):
     recommendation: RecommendationOut
-    services: list[ServiceOut]
+    services: list[MatchingServiceOut]
     error: str = ""
 
 
@@ -221,7 +221,9 @@ def _bad_answers(error: AnswerError) -> tuple[int, dict]:
     return 400, {"detail": error.message, "errors": [{"field": error.field, "message": error.message}]}
 
 
-@router.post("/score", response={200: ScoreOut, 400: ErrorOut}, summary="Score answers without storing them")
+@router.post(
+    "/score", response={200: ScoreOut, 400: ScreeningErrorOut}, summary="Score answers without storing them"
+)
 def score(request: HttpRequest, payload: ScoreIn):
     try:
         instrument = get_instrument(payload.instrument)
@@ -258,7 +260,9 @@ def instruments(request: HttpRequest):
 
 
 @router.get(
-    "/instruments/{name}", response={200: InstrumentOut, 404: ErrorOut}, summary="One instrument's data file"
+    "/instruments/{name}",
+    response={200: InstrumentOut, 404: ScreeningErrorOut},
+    summary="One instrument's data file",
 )
 def instrument(request: HttpRequest, name: str):
     try:
@@ -291,7 +295,7 @@ def _forbidden(error: PermissionDenied):
 @router.post(
     "/screenings",
     auth=member_auth,
-    response={201: ScreeningOut, 400: ErrorOut},
+    response={201: ScreeningOut, 400: ScreeningErrorOut},
     summary="Record a completed screening at your organization",
 )
 def record(request: HttpRequest, payload: ScreeningIn):

@@ -69,16 +69,9 @@ CHECKS = [
     response_schema_conformance,
 ]
 
-# Known findings: (operation, role or "*") -> reason. The case is xfail(strict=True) until the lead fixes it.
-F2 = (
-    "F2: GET /api/v1/directory/search answers items whose `service` does not match the documented ServiceOut: "
-    "screening.api.ServiceOut overwrites directory.api.ServiceOut in /api/v1/schema/ (same component name, F4)"
-)
-F3 = (
-    "F3: GET /api/v1/screening/instruments/{name} answers `items` that do not match the documented ItemOut: "
-    "inventory.api.ItemOut overwrites screening.api.ItemOut in /api/v1/schema/ (same component name, F4)"
-)
-FINDINGS: dict[tuple[str, str], str] = {("GET /api/v1/directory/search", "*"): F2}
+# Known findings: (operation, role or "*") -> reason. The case is xfail(strict=True) until it is fixed.
+# F2-F4 (schema classes of different apps sharing a name) are fixed: each class now has an app-specific name.
+FINDINGS: dict[tuple[str, str], str] = {}
 
 
 def _raw_schema() -> dict:
@@ -160,10 +153,6 @@ def _missing_error_documentation() -> dict[str, list[int]]:
     return missing
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="F1: most operations do not document their 400/401/403/404 answers in /api/v1/schema/",
-)
 def test_every_operation_documents_its_error_answers():
     """Clients generate code from /api/v1/schema/: every error an operation answers with must be in it."""
     missing = _missing_error_documentation()
@@ -175,10 +164,7 @@ def test_every_operation_documents_its_error_answers():
 # authorization matrix is called as the home organization's own member on its real objects, and the body is
 # validated against the documented schema of the status it answers with.
 
-FINDINGS_REAL: dict[str, str] = {
-    "GET /api/v1/directory/search": F2,
-    "GET /api/v1/screening/instruments/{name}": F3,
-}
+FINDINGS_REAL: dict[str, str] = {}
 
 
 def _documented_schema(operation: str, status: int) -> dict | None:
@@ -236,11 +222,6 @@ def _models_of(annotation, found: set) -> None:
         _models_of(argument, found)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="F4: schema classes of different apps share a name (ErrorOut, ItemOut, ServiceOut, Problem); "
-    "the OpenAPI document keeps one component per name, so the others are documented wrongly",
-)
 def test_every_schema_name_in_the_openapi_document_means_one_class():
     """django-ninja names each component after its class: two classes with one name overwrite each other."""
     found: set = set()
