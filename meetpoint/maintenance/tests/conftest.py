@@ -5,6 +5,9 @@ import pytest
 from django.utils import timezone
 
 from meetpoint.directory.models import Location, Service, ServiceAtLocation, TaxonomyTerm
+from meetpoint.directory.taxonomy import load_taxonomy
+from meetpoint.inventory.catalog import load_catalog
+from meetpoint.inventory.models import SupplyItem
 from meetpoint.outreach import actions as outreach
 from meetpoint.outreach.records import EncounterIn, OverdoseIn
 
@@ -31,6 +34,9 @@ def encounter(site: Location, **overrides) -> dict:
 def populated(world):
     """A small world with real records: services with taxonomy links, a site, encounters (with participants and
     supply lines), an overdose report, API tokens, and text that JSON and SQL must carry safely."""
+    # A transactional test before this one may have emptied what migrations load; load it again.
+    load_catalog(SupplyItem)
+    load_taxonomy()
     home = world.home
     site = Location.objects.create(
         organization=home.organization, name='Riverbend Drop-in — café "Ñ"', latitude=40.44, longitude=-79.99
