@@ -296,6 +296,10 @@ def submit_survey(
         ) from None
 
 
+# Far above any real take-back day, far below what the database columns hold: a typo, not a 500.
+TAKE_BACK_CEILING = 1_000_000
+
+
 def _decimal(field: str, value) -> Decimal | None:
     if value in (None, ""):
         return None
@@ -307,6 +311,11 @@ def _decimal(field: str, value) -> Decimal | None:
         raise InvalidInput(field, _("Give a number, e.g. 42.5."))
     if number < 0:
         raise InvalidInput(field, _("A weight cannot be negative."))
+    if number > TAKE_BACK_CEILING:
+        raise InvalidInput(
+            field,
+            _("More than %(max)s is not a plausible amount; check the number.") % {"max": TAKE_BACK_CEILING},
+        )
     return number.quantize(Decimal("0.1"))
 
 
@@ -323,6 +332,14 @@ def _clean_take_back(fields: dict) -> dict:
             cleaned[name] = _decimal(name, cleaned[name])
     if cleaned.get("people_dropped_off") is not None and int(cleaned["people_dropped_off"]) < 0:
         raise InvalidInput("people_dropped_off", _("A count cannot be negative."))
+    if (
+        cleaned.get("people_dropped_off") is not None
+        and int(cleaned["people_dropped_off"]) > TAKE_BACK_CEILING
+    ):
+        raise InvalidInput(
+            "people_dropped_off",
+            _("More than %(max)s is not a plausible amount; check the number.") % {"max": TAKE_BACK_CEILING},
+        )
     if cleaned.get("area_code") and not AREA_CODE.match(cleaned["area_code"]):
         raise InvalidInput(
             "area_code", _("An area is a ZIP3 (3 digits), county (5) or tract (11) FIPS code.")

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pytest
 from django.urls import reverse
 
 from meetpoint.directory.models import Service, TaxonomyTerm
@@ -51,6 +52,22 @@ def test_negative_weight_is_refused(world):
         headers=world.token(world.home.staff),
     )
     assert api.status_code == 400
+    assert not TakeBackEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("sharps_pounds", 1.46e16), ("pounds_collected", 2_000_000), ("people_dropped_off", 10**12)],
+)
+def test_an_implausible_amount_is_refused_not_a_server_error(world, field, value):
+    api = world.client().post(
+        "/api/v1/education/take-back",
+        {"title": "Fall take-back", "date": "2026-10-25", field: value},
+        content_type="application/json",
+        headers=world.token(world.home.staff),
+    )
+    assert api.status_code == 400
+    assert "not a plausible amount" in api.content.decode()
     assert not TakeBackEvent.objects.exists()
 
 
