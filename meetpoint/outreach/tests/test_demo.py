@@ -123,3 +123,20 @@ def test_the_demo_is_deterministic(db):
             )
             transaction.set_rollback(True)
     assert runs[0] == runs[1]
+
+
+def test_a_mobile_units_180_day_report_reproduces_what_it_recorded(loaded):
+    """The funder report (outcomes, through the indicator registry and its roll-ups) gives each mobile unit's
+    recorded counts exactly, as the founding brief's 180-day sentence needs."""
+    from meetpoint.outcomes.reports import build_report
+
+    start, end = loaded.extra["outreach_period"]
+    organization = loaded.organizations["three-rivers-mobile-health"]
+    codes = ["outreach_encounters", "naloxone_kits_distributed", "syringes_distributed"]
+    for unit in loaded.extra["mobile_units"]:
+        recorded = loaded.extra["outreach_totals"]["three-rivers-mobile-health"][str(unit.pk)]
+        report = build_report(organization, start, end, site=unit, codes=codes)
+        values = {row.code: row.value for row in report.rows}
+        assert values["naloxone_kits_distributed"] == recorded["naloxone_kits"]
+        assert values["syringes_distributed"] == recorded["syringes_distributed"]
+        assert values["outreach_encounters"] == recorded["encounters"]
