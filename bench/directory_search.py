@@ -12,6 +12,7 @@ search throughput to the trivial view's. Target: p95 < 50 ms at 20 clients and a
 """
 
 import argparse
+import contextlib
 import http.client
 import math
 import os
@@ -251,17 +252,18 @@ def generate(services_n: int, locations_n: int, seed: int = 7, out=print) -> Non
 
 
 class Client(threading.Thread):
-    def __init__(self, port: int, urls: list[str], until: float, seed: int):
+    def __init__(self, port: int, urls: list[str], until: float, seed: int, once: bool = False):
         super().__init__(daemon=True)
         self.port, self.urls, self.until = port, urls, until
+        self.pending = list(urls) if once else None  # once: each URL in turn, then stop
         self.rng = random.Random(seed)
         self.latencies: list[float] = []
         self.errors = 0
 
     def run(self) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        while time.perf_counter() < self.until:
-            url = self.rng.choice(self.urls)
+        while time.perf_counter() < self.until and self.pending != []:
+            url = self.pending.pop() if self.pending is not None else self.rng.choice(self.urls)
             started = time.perf_counter()
             try:
                 conn.request("GET", url, headers={"Connection": "keep-alive"})
@@ -280,6 +282,18 @@ class Client(threading.Thread):
                 continue
             self.latencies.append(time.perf_counter() - started)
         conn.close()
+
+
+def prime(port: int, urls: list[str], clients: int = 4) -> float:
+    """Asks every URL once (a server that has been up a while has met its common searches); returns seconds."""
+    started = time.perf_counter()
+    chunks = [urls[n::clients] for n in range(clients)]
+    primers = [Client(port, chunk, float("inf"), n, once=True) for n, chunk in enumerate(chunks)]
+    for primer in primers:
+        primer.start()
+    for primer in primers:
+        primer.join()
+    return time.perf_counter() - started
 
 
 def drive(port: int, urls: list[str], clients: int, seconds: float, warmup: float = 2.0) -> dict:
@@ -329,11 +343,13 @@ def search_urls(rng: random.Random, path: str, count: int = 200) -> list[str]:
     return urls
 
 
-def in_process(urls: list[str], repeat: int = 1) -> dict:
+def in_process(urls: list[str]) -> dict:
     """The same API queries as direct calls of search_services (one connection, no HTTP): the search's own
-    cost, without the server, the serialization and the queueing of concurrent clients."""
+    cost, without the server, the serialization and the queueing of concurrent clients. "cold" computes every
+    answer (nothing remembered); "remembered" asks the same queries again."""
     from urllib.parse import parse_qs, urlsplit
 
+    from meetpoint.directory import search_cache
     from meetpoint.directory.search import SearchQuery, search_services
 
     queries = []
@@ -351,19 +367,29 @@ def in_process(urls: list[str], repeat: int = 1) -> dict:
         )
     for query in queries[:10]:  # warm the page cache and the taxonomy cache
         search_services(query)
-    latencies, hits = [], 0
-    for _ in range(repeat):
+    from django.conf import settings
+
+    figures = {}
+    for kind in ("cold", "remembered"):
+        remembering = kind == "remembered"
+        settings.MEETPOINT_SEARCH_CACHE_ENTRIES = 2000 if remembering else 0
+        search_cache.forget_all()
+        if remembering:
+            for query in queries:  # each answer computed once, as a busy server would have by now
+                search_services(query)
+        latencies, hits = [], 0
         for query in queries:
             started = time.perf_counter()
             hits += search_services(query).total
             latencies.append(time.perf_counter() - started)
-    latencies.sort()
-    return {
-        "n": len(latencies),
-        "p50": statistics.median(latencies) * 1000,
-        "p95": latencies[int(0.95 * (len(latencies) - 1))] * 1000,
-        "mean_total": hits / len(latencies),
-    }
+        latencies.sort()
+        figures[kind] = {
+            "n": len(latencies),
+            "p50": statistics.median(latencies) * 1000,
+            "p95": latencies[int(0.95 * (len(latencies) - 1))] * 1000,
+            "mean_total": hits / len(latencies),
+        }
+    return figures
 
 
 def wait_for(port: int, timeout: float = 60) -> None:
@@ -377,6 +403,41 @@ def wait_for(port: int, timeout: float = 60) -> None:
         except OSError:
             time.sleep(0.3)
     raise SystemExit("the server did not start")
+
+
+@contextlib.contextmanager
+def serving(args, env: dict, cache_entries: str | None):
+    """gunicorn serving the app on 127.0.0.1 (cache_entries: MEETPOINT_SEARCH_CACHE_ENTRIES, None: default)."""
+    extra = {"MEETPOINT_BENCH_SERVER": "1", "MEETPOINT_DB_CONN_MAX_AGE": str(args.conn_max_age)}
+    if cache_entries is not None:
+        extra["MEETPOINT_SEARCH_CACHE_ENTRIES"] = cache_entries
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "bench.directory_search:application",
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "--worker-class",
+            "gthread",
+            "--keep-alive",
+            "5",
+            "--log-level",
+            "warning",
+            "--preload",
+        ],
+        cwd=ROOT,
+        env=env | extra,
+    )
+    try:
+        wait_for(args.port)
+        yield server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def _prepare_postgres(url: str) -> None:
@@ -443,42 +504,37 @@ def main(argv=None) -> None:
 
     connection.close()  # the server's workers open their own
 
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "bench.directory_search:application",
-            "--bind",
-            f"127.0.0.1:{args.port}",
-            "--workers",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-            "--worker-class",
-            "gthread",
-            "--keep-alive",
-            "5",
-            "--log-level",
-            "warning",
-            "--preload",
-        ],
-        cwd=ROOT,
-        env=env | {"MEETPOINT_BENCH_SERVER": "1", "MEETPOINT_DB_CONN_MAX_AGE": str(args.conn_max_age)},
-    )
-    try:
-        wait_for(args.port)
-        rng = random.Random(11)
-        rows = [
-            ("search API (text+type+10 km+open now)", search_urls(rng, "/api/v1/directory/search")),
-            ("search page (HTML, same filters)", search_urls(rng, "/")),
-            ("trivial JSON view", ["/bench/trivial/"]),
-        ]
-        results = []
-        for name, urls in rows:
-            results.append((name, drive(args.port, urls, args.clients, args.seconds)))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        shutil.rmtree(workdir, ignore_errors=True)
+    rng = random.Random(11)
+    api_urls, page_urls = search_urls(rng, "/api/v1/directory/search"), search_urls(rng, "/")
+    results = []
+    for remembering in (True, False):
+        entries = None if remembering else "0"
+        with serving(args, env, entries):
+            if remembering:
+                primed = prime(args.port, api_urls) + prime(args.port, page_urls)
+                print(
+                    f"asked each of the {len(api_urls) + len(page_urls)} search URLs once in {primed:.0f} s"
+                )
+                results.append(
+                    (
+                        "search API (text+type+10 km+open now)",
+                        drive(args.port, api_urls, args.clients, args.seconds),
+                    )
+                )
+                results.append(
+                    (
+                        "search page (HTML, same filters)",
+                        drive(args.port, page_urls, args.clients, args.seconds),
+                    )
+                )
+                results.append(
+                    ("trivial JSON view", drive(args.port, ["/bench/trivial/"], args.clients, args.seconds))
+                )
+            else:
+                results.append(
+                    ("search API, nothing remembered", drive(args.port, api_urls, args.clients, args.seconds))
+                )
+    shutil.rmtree(workdir, ignore_errors=True)
 
     engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
     print(
@@ -491,11 +547,14 @@ def main(argv=None) -> None:
     trivial_rps = results[2][1]["rps"] or float("nan")
     print(f"\nsearch API / trivial throughput: {results[0][1]['rps'] / trivial_rps:.2f}  (target >= 0.50)")
     print(f"search page / trivial throughput: {results[1][1]['rps'] / trivial_rps:.2f}")
+    print(f"search API, nothing remembered / trivial throughput: {results[3][1]['rps'] / trivial_rps:.2f}")
     print(f"search API p95: {results[0][1]['p95']:.1f} ms  (target < 50 ms)")
-    print(
-        f"in process (search_services, same queries, one connection, no HTTP): p50 {direct['p50']:.1f} ms, "
-        f"p95 {direct['p95']:.1f} ms over {direct['n']} searches, {direct['mean_total']:.0f} matches each on average"
-    )
+    for kind, figures in direct.items():
+        print(
+            f"in process, {kind} (search_services, same queries, one connection, no HTTP): "
+            f"p50 {figures['p50']:.2f} ms, p95 {figures['p95']:.2f} ms over {figures['n']} searches, "
+            f"{figures['mean_total']:.0f} matches each on average"
+        )
 
 
 if __name__ == "__main__":

@@ -7,19 +7,21 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
+from ninja.renderers import JSONRenderer
 
 from meetpoint.accounts.api_auth import member_auth, optional_membership
-from meetpoint.directory import actions, queries
+from meetpoint.directory import actions, queries, search_cache
 from meetpoint.directory.forms import ServiceForm
 from meetpoint.directory.hours import LocalClock, is_open
-from meetpoint.directory.search import SearchError, SearchQuery, search_services
+from meetpoint.directory.search import SearchError, SearchQuery, response_key, search_services
 from meetpoint.directory.views import _stop_place
 
 router = Router(tags=["directory"])
+JSON = JSONRenderer()
 
 
 class DirectoryProblem(Schema):
@@ -178,13 +180,25 @@ def search(request: HttpRequest, params: Query[SearchParams]):
         per_page=min(params.per_page, max_page) if params.per_page > 0 else params.per_page,
     )
     try:
-        found = search_services(query, membership)
+        now = timezone.now()
+        body = search_cache.remembered(
+            response_key("api-search", query, membership),
+            now,
+            lambda: _search_body(request, query, membership, now),
+        )
     except SearchError as problem:
         return 400, {
             "detail": problem.message,
             "errors": [{"field": problem.field, "message": problem.message}],
         }
-    return 200, {
+    return HttpResponse(body, content_type=f"{JSON.media_type}; charset={JSON.charset}")
+
+
+def _search_body(request: HttpRequest, query: SearchQuery, membership, now) -> tuple[bytes, tuple]:
+    """The answer as JSON bytes, validated against SearchOut as any answer of the API is (remembered whole),
+    and the stretch of time it holds for."""
+    found = search_services(query, membership, now)
+    payload = {
         "total": found.total,
         "page": found.page,
         "per_page": found.per_page,
@@ -199,6 +213,8 @@ def search(request: HttpRequest, params: Query[SearchParams]):
             for hit in found.hits
         ],
     }
+    body = JSON.render(request, SearchOut.model_validate(payload).model_dump(), response_status=200)
+    return body, found.valid
 
 
 class MobileStopOut(Schema):

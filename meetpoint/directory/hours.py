@@ -6,7 +6,7 @@ midnight are entered as two rows (e.g. Fri 20:00–24:00 as 20:00–23:59 and Sa
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -56,6 +56,38 @@ def is_open(row, clock: LocalClock) -> bool:
         return False
     now_time = local.time().replace(tzinfo=None)
     return row.opens_at <= now_time < row.closes_at
+
+
+class Horizon:
+    """The stretch of time around `now` in which none of the schedule rows seen opens or closes and no day
+    begins: whatever those rows say about "open now" holds for every instant inside it.
+
+    Search remembers an answer for exactly this stretch (search_cache.py)."""
+
+    def __init__(self, clock: LocalClock):
+        self.clock = clock
+        self._moments: set[tuple[str, date, time]] = set()  # (zone name, local day, wall-clock time)
+
+    def see(self, rows, days) -> None:
+        """Notes the openings and closings of `rows` on `days` (weekly rows) or on their own date."""
+        for row in rows:
+            on = [row.date] if row.date is not None else [day for day in days if day.weekday() == row.weekday]
+            for day in on:
+                self._moments.add((row.timezone or "", day, row.opens_at))
+                self._moments.add((row.timezone or "", day, row.closes_at))
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """(since, until): the last moment at or before now and the first after it when anything changes."""
+        now = self.clock.now
+        zones = {name for name, _, _ in self._moments} | {""}
+        moments = [datetime.combine(day, at, tzinfo=zone(name)) for name, day, at in self._moments]
+        for name in zones:  # a day's start: weekly rows, dated stops and validity dates turn over at midnight
+            today = self.clock.local(name).date()
+            for day in (today, today + timedelta(days=1)):
+                moments.append(datetime.combine(day, time(0), tzinfo=zone(name)))
+        since = max(moment for moment in moments if moment <= now)
+        until = min(moment for moment in moments if moment > now)
+        return since, until
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import math
 import re
 import uuid
 from collections import namedtuple
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace
 
@@ -31,11 +31,12 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from meetpoint.directory import search_index, taxonomy
-from meetpoint.directory.hours import LocalClock, is_open
-from meetpoint.directory.visibility import PlaceView, place_of
+from meetpoint.directory import search_cache, search_index, taxonomy
+from meetpoint.directory.hours import Horizon, LocalClock, is_open
+from meetpoint.directory.visibility import PlaceView, place_of, sees_exact_locations
 
 EARTH_RADIUS_KM = 6371.0088
 # A public point is rounded to 2 decimals (visibility.py); widen the box so no rounded site falls outside it.
@@ -79,6 +80,8 @@ class SearchPage:
     total: int
     page: int
     per_page: int
+    # The stretch of time this answer holds for (no opening or closing of what it read, no new day).
+    valid: tuple[datetime, datetime] | None = None
 
     @property
     def total_pages(self) -> int:
@@ -372,13 +375,14 @@ SCHEDULE_COLUMNS = (
 )
 
 
-def _schedule_state(pairs: list[_Pair], now: datetime) -> None:
-    """Sets open_now on each pair, and for mobile units the stop they stand at now (or next today)."""
+def _schedule_state(pairs: list[_Pair], horizon: Horizon) -> None:
+    """Sets open_now on each pair, and for mobile units the stop they stand at now (or next today); notes the
+    rows read on the horizon."""
     from meetpoint.directory.models import Schedule
 
     if not pairs:
         return
-    clock = LocalClock(now)
+    clock = horizon.clock
     local = clock.local("")
     # Every zone is within a day of the region's: rows of yesterday..tomorrow cover every wall clock.
     days = [(local + timedelta(days=d)).date() for d in (-1, 0, 1)]
@@ -423,6 +427,7 @@ def _schedule_state(pairs: list[_Pair], now: datetime) -> None:
             if ((str(on) in days_text) if on is not None else raw[4] in weekdays) and raw[0] not in seen:
                 seen.add(raw[0])
                 rows.append(_schedule_row(raw))
+    horizon.see(rows, days)
     by_sal: dict = {}
     by_service: dict = {}  # service-wide rows (no location)
     by_service_location: dict = {}
@@ -514,10 +519,47 @@ def _place(pair: _Pair, membership) -> PlaceView:
 
 
 def search_services(query: SearchQuery, membership=None, now: datetime | None = None) -> SearchPage:
-    """One page of matching active services, each at its best location (nearest, or open now)."""
+    """One page of matching active services, each at its best location (nearest, or open now).
+
+    An answer is remembered until the directory changes or one of the opening hours it read opens or closes
+    (search_cache.py), so repeated searches cost one small query."""
     validate(query)
-    query = replace(query)  # a private copy: it carries this search's memo of term look-ups
     now = now or timezone.now()
+    total, page_pairs, valid = search_cache.remembered(
+        _answer_key(query, membership), now, lambda: _timed(_answer(replace(query), membership, now))
+    )
+    ids = [pair.service_id for pair in page_pairs]
+    return SearchPage(_hits(page_pairs, ids, membership), total, query.page, query.per_page, valid)
+
+
+def _timed(answer: tuple) -> tuple:
+    *_, valid = answer
+    return answer, valid
+
+
+def response_key(kind: str, query: SearchQuery, membership) -> tuple | None:
+    """The key of a whole rendered answer (a page or an API body) built from this search: the answer's key,
+    the kind of rendering and the language it is written in. None: do not remember it."""
+    key = _answer_key(query, membership)
+    return (kind, get_language(), key) if key is not None else None
+
+
+def _answer_key(query: SearchQuery, membership) -> tuple | None:
+    """Everything an answer depends on but the time: the directory's version, the viewer's kind, the query."""
+    token = search_cache.version()
+    if token is None:
+        return None
+    asked = tuple(
+        (name, tuple(value) if isinstance(value, list) else value)
+        for name, value in ((f.name, getattr(query, f.name)) for f in fields(query))
+    )
+    return ("search", token, sees_exact_locations(membership), asked)
+
+
+def _answer(query: SearchQuery, membership, now: datetime) -> tuple[int, tuple, tuple]:
+    """The total, the page's pairs (each service at its place, with distance, open state and stop) and the
+    stretch of time they hold for. `query` is a private copy: it carries this search's memo of term look-ups."""
+    horizon = Horizon(LocalClock(now))
     services = matching_services(query)
     offset = (query.page - 1) * query.per_page
     spatial = query.latitude is not None
@@ -532,14 +574,14 @@ def search_services(query: SearchQuery, membership=None, now: datetime | None = 
             )
         ]
         pairs = _first_pairs(ids)
-        _schedule_state(pairs, now)
-        return SearchPage(_hits(pairs, ids, membership), total, query.page, query.per_page)
+        _schedule_state(pairs, horizon)
+        return total, tuple(pairs), horizon.bounds()
 
     pairs = _candidate_pairs(services, query)
     if spatial:
-        ordered = _nearest(pairs, query, membership, now)
+        ordered = _nearest(pairs, query, membership, horizon)
     else:
-        _schedule_state(pairs, now)
+        _schedule_state(pairs, horizon)
         if query.open_now:
             pairs = [pair for pair in pairs if pair.open_now]
         best: dict = {}
@@ -558,19 +600,18 @@ def search_services(query: SearchQuery, membership=None, now: datetime | None = 
     page_pairs = ordered[offset : offset + query.per_page]
     if spatial and not query.open_now:
         _schedule_state(
-            [pair for pair in page_pairs if not pair.is_mobile], now
+            [pair for pair in page_pairs if not pair.is_mobile], horizon
         )  # the badge, for one page only
-    ids = [pair.service_id for pair in page_pairs]
-    return SearchPage(_hits(page_pairs, ids, membership), len(ordered), query.page, query.per_page)
+    return len(ordered), tuple(page_pairs), horizon.bounds()
 
 
-def _nearest(pairs: list[_Pair], query: SearchQuery, membership, now: datetime) -> list[_Pair]:
+def _nearest(pairs: list[_Pair], query: SearchQuery, membership, horizon: Horizon) -> list[_Pair]:
     """Each service once, at its nearest location within the radius (open now, when asked), by distance.
 
     Hours are read only where they matter: mobile units (their stop places them), and, for "open now", the
     fixed sites already inside the radius.
     """
-    _schedule_state([pair for pair in pairs if pair.is_mobile], now)
+    _schedule_state([pair for pair in pairs if pair.is_mobile], horizon)
     inside = []
     for pair in pairs:
         if pair.latitude is None or pair.longitude is None:
@@ -580,7 +621,7 @@ def _nearest(pairs: list[_Pair], query: SearchQuery, membership, now: datetime) 
         if query.radius_km is None or pair.distance_km <= query.radius_km:
             inside.append(pair)
     if query.open_now:
-        _schedule_state([pair for pair in inside if not pair.is_mobile], now)
+        _schedule_state([pair for pair in inside if not pair.is_mobile], horizon)
         inside = [pair for pair in inside if pair.open_now]
     best: dict = {}
     for pair in inside:

@@ -5,15 +5,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meetpoint.accounts.permissions import membership_required
-from meetpoint.directory import actions, queries
+from meetpoint.directory import actions, queries, search_cache
 from meetpoint.directory.forms import LocationForm, ScheduleForm, SearchForm, ServiceForm
 from meetpoint.directory.hours import LocalClock, is_open
-from meetpoint.directory.search import SearchError, search_services
+from meetpoint.directory.search import SearchError, response_key, search_services
 from meetpoint.directory.visibility import place_of
 
 EDITORS = frozenset({"admin", "staff"})
@@ -47,9 +48,31 @@ def _page_links(request: HttpRequest, results) -> dict:
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    form, results = _run_search(request)
-    context = {"form": form, "results": results, **_page_links(request, results)}
+    form = SearchForm(request.GET or None)
+    context = {"form": form}
+    if form.is_bound and form.is_valid():
+        try:
+            context["found"] = _results_section(request, form.to_query(None))
+        except SearchError as problem:
+            field = SEARCH_FIELD_NAMES.get(problem.field, problem.field)
+            form.add_error(field if field in form.fields else None, problem.message)
     return render(request, "directory/search.html", context)
+
+
+def _results_section(request: HttpRequest, query) -> dict:
+    """The rendered results and their total, remembered with the answer they show (search_cache.py); the key
+    adds the page's own parameters, which its links repeat."""
+    now = timezone.now()
+    key = response_key("page-results", query, request.membership)
+    key = key and (*key, request.GET.urlencode())
+
+    def render_section():
+        results = search_services(query, request.membership, now)
+        context = {"results": results, **_page_links(request, results)}
+        html = render_to_string("directory/_results.html", context, request)
+        return {"html": html, "total": results.total}, results.valid
+
+    return search_cache.remembered(key, now, render_section)
 
 
 def map_view(request: HttpRequest) -> HttpResponse:

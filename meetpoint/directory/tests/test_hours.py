@@ -43,3 +43,29 @@ def test_overlapping_finds_only_same_owner_same_day():
     ]
     found = overlapping(slots)
     assert len(found) == 1 and found[0][1].opens_at == time(11)
+
+
+def test_horizon_is_the_stretch_between_the_openings_and_closings_around_now():
+    from datetime import date, datetime, time
+    from types import SimpleNamespace
+    from zoneinfo import ZoneInfo
+
+    from meetpoint.directory.hours import Horizon, LocalClock
+
+    ny = ZoneInfo("America/New_York")
+    now = datetime(2026, 11, 25, 10, 30, tzinfo=ny)  # a Wednesday
+    weekly = SimpleNamespace(date=None, weekday=2, opens_at=time(9), closes_at=time(17), timezone="")
+    stop = SimpleNamespace(
+        date=date(2026, 11, 25),
+        weekday=None,
+        opens_at=time(11),
+        closes_at=time(12),
+        timezone="America/Chicago",
+    )
+    horizon = Horizon(LocalClock(now))
+    horizon.see([weekly, stop], [date(2026, 11, 24), date(2026, 11, 25), date(2026, 11, 26)])
+    since, until = horizon.bounds()
+    assert since == datetime(2026, 11, 25, 9, 0, tzinfo=ny)
+    assert until == datetime(2026, 11, 25, 11, 0, tzinfo=ZoneInfo("America/Chicago"))  # 12:00 in New York
+    nothing_seen = Horizon(LocalClock(now)).bounds()
+    assert nothing_seen == (datetime(2026, 11, 25, tzinfo=ny), datetime(2026, 11, 26, tzinfo=ny))
