@@ -1,5 +1,6 @@
 """Every write of the education app: events, attendance, registrations, materials, anonymous survey answers,
-take-back events. Validated first, written in one transaction; pages, API, CLI and tests share these."""
+take-back events (invitations to co-host or partner: invitations.py). Validated first, written in one
+transaction; pages, API, CLI and tests share these."""
 
 import re
 import secrets
@@ -10,9 +11,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meetpoint.accounts.models import Membership, Organization
+from meetpoint.accounts.models import Membership
 from meetpoint.accounts.roles import may_edit
 from meetpoint.directory.models import Location, Service
+from meetpoint.education import invitations
 from meetpoint.education.models import (
     Audience,
     Event,
@@ -23,25 +25,12 @@ from meetpoint.education.models import (
     TakeBackEvent,
 )
 from meetpoint.education.questionnaires import SurveyAnswerError, all_surveys, load_survey, score
+from meetpoint.forms_flow import InvalidInput, NotAllowed
 
 AREA_CODE = re.compile(r"^(\d{3}|\d{5}|\d{11})$")  # ZIP3, county FIPS or tract FIPS
 # No 0/O, 1/I/L: a short code people can copy from a screen to a phone without mistakes.
 TOKEN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # noqa: S105 — an alphabet, not a secret
 TOKEN_LENGTH = 8
-
-
-class InvalidInput(Exception):
-    """Bad input, naming the field; `status` is the HTTP status a page or the API answers with."""
-
-    def __init__(self, field: str, message: str, status: int = 400) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
-        self.status = status
-
-
-class NotAllowed(Exception):
-    """The acting role may not do this (a 403)."""
 
 
 def _require_editor(membership: Membership) -> None:
@@ -98,38 +87,39 @@ def _clean_event_fields(membership: Membership, fields: dict) -> dict:
     return cleaned
 
 
-def _co_hosts(membership: Membership, co_host_ids) -> list[Organization]:
-    ids = [str(i) for i in co_host_ids or () if str(i) != str(membership.organization_id)]
-    found = list(Organization.objects.filter(pk__in=ids))
-    if len(found) != len(set(ids)):
-        raise InvalidInput("co_hosts", _("A co-host is not a known partner organization."))
-    return found
-
-
-def create_event(membership: Membership, *, co_host_ids=(), **fields) -> Event:
-    """A new event hosted by the acting organization."""
+def create_event(membership: Membership, *, co_host_ids=(), request=None, **fields) -> Event:
+    """A new event hosted by the acting organization; the organizations in `co_host_ids` are invited to
+    co-host it (they are shown as co-hosts once their admin accepts)."""
     _require_editor(membership)
     fields.setdefault("title", "")
     fields.setdefault("starts_at", None)
     cleaned = _clean_event_fields(membership, fields)
-    co_hosts = _co_hosts(membership, co_host_ids)
+    co_hosts = invitations.invitable(membership, co_host_ids, field="co_host_ids")
     with transaction.atomic():
         event = Event.objects.create(host=membership.organization, created_by=membership.user, **cleaned)
-        event.co_hosts.set(co_hosts)
+        invitations.set_invited(membership, event, co_hosts, request=request)
     return event
 
 
-def update_event(membership: Membership, event: Event, *, co_host_ids=None, **fields) -> Event:
+def update_event(membership: Membership, event: Event, *, co_host_ids=None, request=None, **fields) -> Event:
+    """Changes the event; `co_host_ids`, when given, is the whole list of organizations the host invites
+    (new ones are invited, those left out are withdrawn)."""
     _require_host(membership, event)
     cleaned = _clean_event_fields(membership, fields)
-    co_hosts = None if co_host_ids is None else _co_hosts(membership, co_host_ids)
+    return _save(membership, event, cleaned, co_host_ids, "co_host_ids", request)
+
+
+def _save(membership: Membership, subject, cleaned: dict, invited_ids, field: str, request):
+    """Writes the cleaned fields of an event or take-back event and, when `invited_ids` is given, the list of
+    organizations it invites (checked first), in one transaction."""
+    invited = None if invited_ids is None else invitations.invitable(membership, invited_ids, field=field)
     with transaction.atomic():
         for name, value in cleaned.items():
-            setattr(event, name, value)
-        event.save()
-        if co_hosts is not None:
-            event.co_hosts.set(co_hosts)
-    return event
+            setattr(subject, name, value)
+        subject.save()
+        if invited is not None:
+            invitations.set_invited(membership, subject, invited, request=request)
+    return subject
 
 
 def record_attendance(
@@ -159,6 +149,10 @@ def add_registration(
     name = (name or "").strip()
     if not name:
         raise InvalidInput("name", _("Give the registrant's name."))
+    return _register(event, name, contact, affiliation)
+
+
+def _register(event: Event, name: str, contact: str, affiliation: str) -> Registration:
     with transaction.atomic():
         return Registration.objects.create(
             event=event,
@@ -178,14 +172,7 @@ def register_self(event: Event, *, name: str, contact: str = "", affiliation: st
     name = (name or "").strip()
     if not name:
         raise InvalidInput("name", _("Give your name."))
-    with transaction.atomic():
-        return Registration.objects.create(
-            event=event,
-            organization=event.host,
-            name=name[:200],
-            contact=(contact or "").strip()[:200],
-            affiliation=(affiliation or "").strip()[:200],
-        )
+    return _register(event, name, contact, affiliation)
 
 
 def mark_attended(
@@ -361,41 +348,29 @@ def _clean_take_back(fields: dict) -> dict:
     return cleaned
 
 
-def _partners(membership: Membership, partner_ids) -> list[Organization]:
-    ids = [str(i) for i in partner_ids or () if str(i) != str(membership.organization_id)]
-    found = list(Organization.objects.filter(pk__in=ids))
-    if len(found) != len(set(ids)):
-        raise InvalidInput("partners", _("A partner is not a known organization."))
-    return found
-
-
-def create_take_back(membership: Membership, *, partner_ids=(), **fields) -> TakeBackEvent:
+def create_take_back(membership: Membership, *, partner_ids=(), request=None, **fields) -> TakeBackEvent:
+    """A take-back event organized by the acting organization; the organizations in `partner_ids` are
+    invited to partner in it (they are shown as partners once their admin accepts)."""
     _require_editor(membership)
     fields.setdefault("title", "")
     fields.setdefault("date", None)
     cleaned = _clean_take_back(fields)
-    partners = _partners(membership, partner_ids)
+    partners = invitations.invitable(membership, partner_ids, field="partner_ids")
     with transaction.atomic():
         take_back = TakeBackEvent.objects.create(organization=membership.organization, **cleaned)
-        take_back.partners.set(partners)
+        invitations.set_invited(membership, take_back, partners, request=request)
     return take_back
 
 
 def update_take_back(
-    membership: Membership, take_back: TakeBackEvent, *, partner_ids=None, **fields
+    membership: Membership, take_back: TakeBackEvent, *, partner_ids=None, request=None, **fields
 ) -> TakeBackEvent:
+    """Changes the take-back event; `partner_ids`, when given, is the whole list of invited partners."""
     _require_editor(membership)
     if take_back.organization_id != membership.organization_id:
         raise NotAllowed(_("Only the organizing partner may change this take-back event."))
     cleaned = _clean_take_back(fields)
-    partners = None if partner_ids is None else _partners(membership, partner_ids)
-    with transaction.atomic():
-        for name, value in cleaned.items():
-            setattr(take_back, name, value)
-        take_back.save()
-        if partners is not None:
-            take_back.partners.set(partners)
-    return take_back
+    return _save(membership, take_back, cleaned, partner_ids, "partner_ids", request)
 
 
 def submit_answer_sheet(

@@ -1,7 +1,10 @@
 """Education API: the calendar (public events for everyone, all partners' events for members), events,
-attendance, survey results, and take-back events."""
+attendance, survey results, take-back events, and invitations to co-host or partner."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
+from typing import Literal
 from uuid import UUID
 
 from django.http import HttpRequest
@@ -10,8 +13,9 @@ from ninja.errors import HttpError
 
 from meetpoint.accounts.api_auth import member_auth, optional_membership, require_role
 from meetpoint.accounts.roles import EDITING_ROLES
-from meetpoint.education import actions, queries
-from meetpoint.education.models import Audience, Event, EventKind, TakeBackEvent
+from meetpoint.education import actions, invitations, queries
+from meetpoint.education.models import Audience, Event, EventKind, Invitation, TakeBackEvent
+from meetpoint.forms_flow import InvalidInput, NotAllowed
 
 router = Router(tags=["education"])
 EDITORS = frozenset(EDITING_ROLES)
@@ -27,6 +31,9 @@ class CalendarItemOut(Schema):
     place: str
     is_public: bool
     category: str
+    co_hosts: list[str] = Field(
+        ..., description="Co-hosts (take-back partners) that accepted the invitation."
+    )
 
 
 class EventOut(Schema):
@@ -40,7 +47,7 @@ class EventOut(Schema):
     place: str
     area_code: str
     host: str
-    co_hosts: list[str]
+    co_hosts: list[str] = Field(..., description="Only organizations that accepted the host's invitation.")
     is_public: bool
     attendance_count: int | None
     naloxone_kits: int
@@ -58,7 +65,9 @@ class EventIn(Schema):
     venue: str = Field("", max_length=255)
     area_code: str = Field("", max_length=11)
     description: str = ""
-    co_host_ids: list[UUID] = []
+    co_host_ids: list[UUID] = Field(
+        [], description="Organizations invited to co-host; shown once they accept."
+    )
     surveys: list[str] = []
     is_public: bool = False
 
@@ -112,7 +121,9 @@ class TakeBackIn(Schema):
     location_id: UUID | None = None
     venue: str = Field("", max_length=255)
     area_code: str = Field("", max_length=11)
-    partner_ids: list[UUID] = []
+    partner_ids: list[UUID] = Field(
+        [], description="Organizations invited to partner; shown once they accept."
+    )
     pounds_collected: float | None = None
     people_dropped_off: int | None = Field(None, ge=0)
     sharps_pounds: float | None = None
@@ -127,7 +138,7 @@ class TakeBackOut(Schema):
     date: date
     place: str
     organization: str
-    partners: list[str]
+    partners: list[str] = Field(..., description="Only organizations that accepted the invitation.")
     pounds_collected: float | None
     people_dropped_off: int | None
     sharps_pounds: float | None
@@ -136,6 +147,27 @@ class TakeBackOut(Schema):
 class EducationProblem(Schema):
     detail: str
     errors: list[dict] = []
+
+
+class InvitationIn(Schema):
+    event_id: UUID | None = Field(None, description="The event to co-host (or give take_back_id).")
+    take_back_id: UUID | None = Field(
+        None, description="The take-back event to partner in (or give event_id)."
+    )
+    organization_id: UUID
+
+
+class InvitationOut(Schema):
+    id: UUID
+    status: Invitation.Status
+    direction: Literal["received", "sent"]
+    kind: Literal["event", "take_back"]
+    subject_id: UUID = Field(..., description="The event's or take-back event's id.")
+    title: str
+    organizer: str
+    organization: str = Field(..., description="The invited organization.")
+    invited_at: datetime
+    answered_at: datetime | None
 
 
 def _event_out(event: Event, membership) -> EventOut:
@@ -150,7 +182,7 @@ def _event_out(event: Event, membership) -> EventOut:
         place=queries.place_label(event.location, event.venue, membership),
         area_code=event.area_code,
         host=event.host.name,
-        co_hosts=[org.name for org in event.co_hosts.all()],
+        co_hosts=[org.name for org in event.co_hosts],
         is_public=event.is_public,
         attendance_count=event.attendance_count,
         naloxone_kits=event.naloxone_kits,
@@ -169,15 +201,38 @@ def _take_back_out(take_back: TakeBackEvent, membership) -> TakeBackOut:
         date=take_back.date,
         place=queries.place_label(take_back.location, take_back.venue, membership),
         organization=take_back.organization.name,
-        partners=[org.name for org in take_back.partners.all()],
+        partners=[org.name for org in take_back.partners],
         pounds_collected=number(take_back.pounds_collected),
         people_dropped_off=take_back.people_dropped_off,
         sharps_pounds=number(take_back.sharps_pounds),
     )
 
 
-def _problem(problem: actions.InvalidInput):
-    raise HttpError(problem.status, f"{problem.field}: {problem.message}")
+@contextmanager
+def _refusals_answered() -> Iterator[None]:
+    """An action's refusal becomes the API's answer: bad input its status (400, 409…), a forbidden step 403."""
+    try:
+        yield
+    except InvalidInput as problem:
+        raise HttpError(problem.status, f"{problem.field}: {problem.message}") from None
+    except NotAllowed as refusal:
+        raise HttpError(403, str(refusal)) from None
+
+
+def _invitation_out(invitation: Invitation, membership) -> InvitationOut:
+    subject = invitation.subject
+    return InvitationOut(
+        id=invitation.pk,
+        status=invitation.status,
+        direction="received" if invitation.organization_id == membership.organization_id else "sent",
+        kind="event" if invitation.event_id else "take_back",
+        subject_id=subject.pk,
+        title=subject.title,
+        organizer=invitation.inviter.name,
+        organization=invitation.organization.name,
+        invited_at=invitation.invited_at,
+        answered_at=invitation.answered_at,
+    )
 
 
 @router.get("/calendar", response=list[CalendarItemOut], auth=None)
@@ -202,12 +257,8 @@ def get_event(request: HttpRequest, event_id: str):
 def create_event(request: HttpRequest, payload: EventIn):
     membership = request.auth
     require_role(membership, EDITORS)
-    data = payload.dict()
-    data["co_host_ids"] = [str(i) for i in data["co_host_ids"]]
-    try:
-        event = actions.create_event(membership, **data)
-    except actions.InvalidInput as problem:
-        _problem(problem)
+    with _refusals_answered():
+        event = actions.create_event(membership, request=request, **payload.dict())
     return 201, _event_out(event, membership)
 
 
@@ -217,10 +268,8 @@ def record_attendance(request: HttpRequest, event_id: str, payload: AttendanceIn
     membership = request.auth
     require_role(membership, EDITORS)
     event = queries.hosted_event(membership, event_id)
-    try:
+    with _refusals_answered():
         actions.record_attendance(membership, event, **payload.dict())
-    except actions.InvalidInput as problem:
-        _problem(problem)
     return _event_out(event, membership)
 
 
@@ -270,12 +319,10 @@ def answer_survey(request: HttpRequest, event_id: str, payload: SurveyIn):
     """Anonymous answers to every survey of the event (no sign-in, as on the public survey page). Before the
     event, returns a new pairing code; after it, the code from before is required (400 without a match)."""
     event = queries.public_survey_event(event_id)
-    try:
+    with _refusals_answered():
         token = actions.submit_answer_sheet(
             event, phase=payload.phase, answers=payload.answers, pairing_token=payload.pairing_token
         )
-    except actions.InvalidInput as problem:
-        _problem(problem)
     return 201, SurveyOut(pairing_token=token)
 
 
@@ -289,13 +336,63 @@ def take_backs(request: HttpRequest):
     "/take-back", response={201: TakeBackOut, 400: EducationProblem, 403: EducationProblem}, auth=member_auth
 )
 def create_take_back(request: HttpRequest, payload: TakeBackIn):
-    """Record a take-back event; a negative weight is a 400."""
+    """Record a take-back event; a negative weight is a 400. The partners named are invited."""
     membership = request.auth
     require_role(membership, EDITORS)
-    data = payload.dict()
-    data["partner_ids"] = [str(i) for i in data["partner_ids"]]
-    try:
-        take_back = actions.create_take_back(membership, **data)
-    except actions.InvalidInput as problem:
-        _problem(problem)
+    with _refusals_answered():
+        take_back = actions.create_take_back(membership, request=request, **payload.dict())
     return 201, _take_back_out(take_back, membership)
+
+
+@router.get("/invitations", response=list[InvitationOut], auth=member_auth)
+def list_invitations(request: HttpRequest, status: Invitation.Status | None = None):
+    """Invitations the acting organization received or sent (admin and staff), newest first; `status=pending`
+    for those waiting for an answer."""
+    membership = request.auth
+    require_role(membership, EDITORS)
+    listed = queries.invitations_of(membership)
+    if status:
+        listed = listed.filter(status=status)
+    return [_invitation_out(invitation, membership) for invitation in listed[:500]]
+
+
+@router.post(
+    "/invitations",
+    response={201: InvitationOut, 400: EducationProblem, 403: EducationProblem, 409: EducationProblem},
+    auth=member_auth,
+)
+def send_invitation(request: HttpRequest, payload: InvitationIn):
+    """The organizer's admin or staff invite one more organization to co-host an event or partner in a
+    take-back event. Your own organization, an unknown one or one with no admin is a 400; one already invited
+    (or already taking part) a 409; another organization's event a 404."""
+    membership = request.auth
+    require_role(membership, EDITORS)
+    if (payload.event_id is None) == (payload.take_back_id is None):
+        raise HttpError(400, "Give either event_id or take_back_id.")
+    if payload.event_id is not None:
+        subject = queries.hosted_event(membership, payload.event_id)
+    else:
+        subject = queries.own_take_back(membership, payload.take_back_id)
+    with _refusals_answered():
+        invitation = invitations.invite(membership, subject, payload.organization_id, request=request)
+    return 201, _invitation_out(invitation, membership)
+
+
+STEPS = {"accept": invitations.accept, "decline": invitations.decline, "withdraw": invitations.withdraw}
+
+
+@router.post(
+    "/invitations/{invitation_id}/{verb}",
+    response={200: InvitationOut, 403: EducationProblem, 409: EducationProblem},
+    auth=member_auth,
+)
+def invitation_step(request: HttpRequest, invitation_id: str, verb: Literal["accept", "decline", "withdraw"]):
+    """accept or decline: the invited organization's admin (decline also steps back after accepting);
+    withdraw: the organizer's admin or staff. Another organization's invitation is a 404, a step the role or
+    side may not take a 403, an invitation already answered or withdrawn a 409."""
+    membership = request.auth
+    require_role(membership, EDITORS)
+    invitation = queries.invitation_for(membership, invitation_id)
+    with _refusals_answered():
+        invitation = STEPS[verb](membership, invitation, request=request)
+    return _invitation_out(invitation, membership)

@@ -9,7 +9,16 @@ class EducationConfig(AppConfig):
 
     def ready(self) -> None:
         from meetpoint import navigation
+        from meetpoint.accounts.roles import EDITING_ROLES
         from meetpoint.education import indicators  # noqa: F401 — registers the education indicators
+        from meetpoint.education.queries import waiting_for_answer
 
         navigation.register(_("Trainings"), "education:events", order=60)
         navigation.register(_("Events calendar"), "education:calendar", order=61, public=True)
+        navigation.register(
+            _("Invitations"),
+            "education:invitations",
+            order=62,
+            roles=frozenset(EDITING_ROLES),
+            count=waiting_for_answer,
+        )

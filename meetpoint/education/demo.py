@@ -1,13 +1,16 @@
 """Education in the demo region: the county health department trains the police department in overdose
 response (with pre/post surveys that show the change), more trainings, a stigma-reduction session, a community
-forum, and take-back days with the police. Deterministic: every choice comes from region.rng."""
+forum, and take-back days with the police. The partners named as co-hosts accepted their invitations; one
+invitation (the coalition asking the health department to co-host a curriculum) waits for an answer.
+Deterministic: every choice comes from region.rng."""
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
-from meetpoint.education import actions
+from meetpoint.accounts.roles import Role
+from meetpoint.education import actions, invitations
 from meetpoint.education.questionnaires import load_survey
 from meetpoint.needs.demo import TRACT_BY_NAME
 
@@ -73,6 +76,14 @@ def _staff(region, short: str):
     return region.memberships.get(f"demo-{short}-staff")
 
 
+def _accepted(region, subject):
+    """Each organization invited to `subject` accepted, through its admin."""
+    admins = {m.organization_id: m for m in region.memberships.values() if m.role == Role.ADMIN}
+    for invitation in subject.invitations.all():
+        invitations.accept(admins[invitation.organization_id], invitation)
+    return subject
+
+
 def load(region) -> None:
     rng = region.rng
     orgs = region.organizations
@@ -100,6 +111,7 @@ def load(region) -> None:
         co_host_ids=[police.pk],
         surveys=["overdose-knowledge", "stigma-attitudes"],
     )
+    _accepted(region, officers)
     for name in REGISTRANTS:
         actions.add_registration(health, officers, name=name, affiliation="Three Rivers Police Department")
     actions.record_attendance(health, officers, attendance_count=34, naloxone_kits=34)
@@ -124,11 +136,12 @@ def load(region) -> None:
         co_host_ids=[police.pk],
         surveys=["overdose-knowledge", "stigma-attitudes"],
     )
+    _accepted(region, second_shift)
     for name in REGISTRANTS[:4]:
         actions.add_registration(health, second_shift, name=name.replace("Officer", "Deputy"))
 
     school = orgs.get("valley-high-school")
-    actions.create_event(
+    schools = actions.create_event(
         health,
         title="Naloxone in schools: training for Valley High staff",
         kind="overdose_response",
@@ -140,6 +153,7 @@ def load(region) -> None:
         co_host_ids=[school.pk] if school else [],
         surveys=["overdose-knowledge"],
     )
+    _accepted(region, schools)
 
     hospital = orgs.get("st-lukes-hospital")
     stigma = actions.create_event(
@@ -154,6 +168,7 @@ def load(region) -> None:
         co_host_ids=[hospital.pk] if hospital else [],
         surveys=["stigma-attitudes"],
     )
+    _accepted(region, stigma)
     actions.record_attendance(coalition, stigma, attendance_count=22)
     _surveys(rng, stigma, 15, knowledge_gain=(0, 0), attitude_gain=0.5, pre_only=3)
 
@@ -186,7 +201,7 @@ def load(region) -> None:
             is_public=True,
         )
 
-    actions.create_event(
+    forum = actions.create_event(
         coalition,
         title="Community forum: overdose in Three Rivers",
         kind="community_forum",
@@ -200,7 +215,8 @@ def load(region) -> None:
         is_public=True,
         registration_open=True,
     )
-    actions.create_event(
+    _accepted(region, forum)
+    actions.create_event(  # the health department has not answered the invitation yet
         coalition,
         title="Prevention curriculum for middle school families",
         kind="prevention_curriculum",
@@ -208,11 +224,12 @@ def load(region) -> None:
         starts_at=_at(region, 23, 18),
         venue="Northgate Middle School cafeteria",
         area_code=TRACT_BY_NAME["Hilltop"],
+        co_host_ids=[health.organization_id],
         is_public=True,
     )
 
     boxes = police.services.filter(taxonomy_terms__code="drug-take-back").first()
-    actions.create_take_back(
+    fall = actions.create_take_back(
         health,
         title="Fall drug take-back day",
         date=region.today - timedelta(days=30),
@@ -226,7 +243,8 @@ def load(region) -> None:
         permanent_box_id=boxes.pk if boxes else None,
         notes="Officers collected and logged the medication; the health department took sharps.",
     )
-    actions.create_take_back(
+    _accepted(region, fall)
+    spring = actions.create_take_back(
         health,
         title="Spring drug take-back day",
         date=region.today + timedelta(days=20),
@@ -234,3 +252,4 @@ def load(region) -> None:
         area_code=TRACT_BY_NAME["Southport"],
         partner_ids=[police.pk],
     )
+    _accepted(region, spring)

@@ -8,6 +8,9 @@ from meetpoint.education.models import Audience, EventKind
 from meetpoint.education.questionnaires import all_surveys
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
+INVITATION_HELP = _(
+    "Each one is invited and shown once its admin accepts; leave one out to withdraw its invitation."
+)
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -67,7 +70,9 @@ class EventForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    co_host_ids = forms.MultipleChoiceField(label=_("Co-hosting partners"), required=False)
+    co_host_ids = forms.MultipleChoiceField(
+        label=_("Invite co-hosting partners"), required=False, help_text=INVITATION_HELP
+    )
     surveys = forms.MultipleChoiceField(
         label=_("Pre/post surveys"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -110,7 +115,9 @@ class TakeBackForm(forms.Form):
     venue = forms.CharField(label=_("Or venue"), max_length=255, required=False)
     area_code = forms.CharField(label=_("Area (ZIP3, county or tract FIPS)"), max_length=11, required=False)
     partner_ids = forms.MultipleChoiceField(
-        label=_("Partners (e.g. the police department collecting)"), required=False
+        label=_("Invite partners (e.g. the police department collecting)"),
+        required=False,
+        help_text=INVITATION_HELP,
     )
     pounds_collected = forms.CharField(label=_("Pounds of medication collected"), required=False)
     people_dropped_off = forms.IntegerField(label=_("People who dropped off"), required=False, min_value=0)

@@ -59,7 +59,7 @@ def feed(items, base_url: str, host: str) -> str:
         lines += [
             f"SUMMARY:{_escape(item.title)}",
             f"LOCATION:{_escape(item.place)}",
-            f"DESCRIPTION:{_escape(item.category + ' — ' + item.host)}",
+            f"DESCRIPTION:{_escape(item.category + ' — ' + ', '.join((item.host, *item.co_hosts)))}",
             f"URL:{base_url.rstrip('/')}/{path}/{item.id}/",
             "END:VEVENT",
         ]

@@ -1,11 +1,13 @@
 """Trainings and education events, their materials and (host-only) registrations, anonymous pre/post survey
-responses linked by a random pairing token, and drug take-back events."""
+responses linked by a random pairing token, drug take-back events, and the invitations that make another
+organization a co-host or partner once it accepts."""
 
 import uuid
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetpoint.accounts.models import Organization
@@ -42,7 +44,6 @@ class Event(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     host = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="hosted_events")
-    co_hosts = models.ManyToManyField(Organization, blank=True, related_name="co_hosted_events")
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=32, choices=EventKind.choices, db_index=True)
     audience = models.CharField(max_length=32, choices=Audience.choices, db_index=True)
@@ -75,8 +76,18 @@ class Event(models.Model):
         return self.title
 
     @property
+    def partners(self) -> list[Organization]:
+        """The organizations that accepted the organizer's invitation: the only partners shown anywhere."""
+        return _accepted(self)
+
+    @property
     def is_training(self) -> bool:
         return self.kind in TRAINING_KINDS
+
+    @property
+    def co_hosts(self) -> list[Organization]:
+        """The organizations that accepted the host's invitation: the only co-hosts shown anywhere."""
+        return _accepted(self)
 
 
 class Material(models.Model):
@@ -136,7 +147,6 @@ class TakeBackEvent(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="take_back_events")
-    partners = models.ManyToManyField(Organization, blank=True, related_name="take_back_partnerships")
     title = models.CharField(max_length=200)
     date = models.DateField(db_index=True)
     location = models.ForeignKey(
@@ -163,3 +173,84 @@ class TakeBackEvent(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def partners(self) -> list[Organization]:
+        """The organizations that accepted the organizer's invitation: the only partners shown anywhere."""
+        return _accepted(self)
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Invitation(models.Model):
+    """One organization naming another as co-host of its event, or partner of its take-back event. The named
+    organization's admin accepts or declines; until it accepts, the link is shown to the two organizations
+    only (never on the calendar, the feed, the API or the event's page). The inviting organization may
+    withdraw it; the invited one may step back after accepting (a decline)."""
+
+    Status = InvitationStatus
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    take_back = models.ForeignKey(
+        TakeBackEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="education_invitations"
+    )  # the invited organization
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    invited_at = models.DateTimeField(default=timezone.now)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-invited_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(event__isnull=False, take_back__isnull=True)
+                | models.Q(event__isnull=True, take_back__isnull=False),
+                name="invitation_to_one_event",
+            ),
+            models.UniqueConstraint(fields=["event", "organization"], name="one_invitation_per_event"),
+            models.UniqueConstraint(
+                fields=["take_back", "organization"], name="one_invitation_per_take_back"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.subject}"
+
+    @property
+    def subject(self) -> Event | TakeBackEvent:
+        """What the organization is invited to: an event or a take-back event."""
+        return self.event if self.event_id else self.take_back
+
+    @property
+    def inviter(self) -> Organization:
+        return self.event.host if self.event_id else self.take_back.organization
+
+    @property
+    def inviter_id(self):
+        return self.event.host_id if self.event_id else self.take_back.organization_id
+
+
+def _accepted(subject: Event | TakeBackEvent) -> list[Organization]:
+    # Filtered in Python so that a prefetch of the invitations ("invitations__organization") serves it.
+    accepted = [
+        invitation.organization
+        for invitation in subject.invitations.all()
+        if invitation.status == Invitation.Status.ACCEPTED
+    ]
+    return sorted(accepted, key=lambda organization: organization.name)

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from meetpoint.accounts.roles import sees_participant_level
 from meetpoint.directory.models import Service
-from meetpoint.education.models import Event, Registration, SurveyResponse, TakeBackEvent
+from meetpoint.education.models import Event, Invitation, Registration, SurveyResponse, TakeBackEvent
 from meetpoint.education.paired import DEFAULT_MIN_PAIRS, PairedChange, paired_change
 from meetpoint.education.questionnaires import load_survey
 
@@ -31,7 +31,7 @@ def min_pairs() -> int:
 
 
 def events_visible(membership) -> QuerySet[Event]:
-    events = Event.objects.select_related("host", "location").prefetch_related("co_hosts")
+    events = Event.objects.select_related("host", "location").prefetch_related("invitations__organization")
     return events if membership else events.filter(is_public=True)
 
 
@@ -73,7 +73,7 @@ def registrations_for(membership, event: Event) -> list[Registration] | None:
 
 def take_backs_visible(membership) -> QuerySet[TakeBackEvent]:
     take_backs = TakeBackEvent.objects.select_related("organization", "location", "permanent_box")
-    take_backs = take_backs.prefetch_related("partners")
+    take_backs = take_backs.prefetch_related("invitations__organization")
     return take_backs if membership else take_backs.filter(is_public=True)
 
 
@@ -91,6 +91,51 @@ def own_take_back(membership, take_back_id) -> TakeBackEvent:
     if not membership or take_back.organization_id != membership.organization_id:
         raise Http404("No such take-back event of your organization.")
     return take_back
+
+
+def invitations_of(membership) -> QuerySet[Invitation]:
+    """The invitations the acting organization sent (as organizer) or received; nobody else's."""
+    organization = membership.organization_id
+    return Invitation.objects.filter(
+        Q(organization_id=organization)
+        | Q(event__host_id=organization)
+        | Q(take_back__organization_id=organization)
+    ).select_related("organization", "event__host", "take_back__organization")
+
+
+def invitation_for(membership, invitation_id) -> Invitation:
+    """An invitation the acting organization sent or received; any other is a 404."""
+    found = (
+        invitations_of(membership).filter(pk=_uuid(invitation_id)).first() if _uuid(invitation_id) else None
+    )
+    if found is None:
+        raise Http404("No such invitation of your organization.")
+    return found
+
+
+def invited_ids(subject: Event | TakeBackEvent) -> list[str]:
+    """The organizations the organizer names now (invited and not answered, or accepted): its form's list."""
+    live = (Invitation.Status.PENDING, Invitation.Status.ACCEPTED)
+    return [str(i.organization_id) for i in subject.invitations.all() if i.status in live]
+
+
+def waiting_for_answer(membership) -> int:
+    """How many invitations wait for the acting organization's answer."""
+    return Invitation.objects.filter(
+        organization_id=membership.organization_id, status=Invitation.Status.PENDING
+    ).count()
+
+
+def pending_invitations(membership, subject: Event | TakeBackEvent) -> list[Invitation]:
+    """The unanswered invitations to `subject` that the acting organization may know of: all of them for the
+    organizer, its own for an invited organization, none for anyone else (or the public)."""
+    if not membership:
+        return []
+    organizer = subject.host_id if isinstance(subject, Event) else subject.organization_id
+    pending = [i for i in subject.invitations.all() if i.status == Invitation.Status.PENDING]
+    if organizer == membership.organization_id:
+        return pending
+    return [i for i in pending if i.organization_id == membership.organization_id]
 
 
 def permanent_take_back_boxes() -> QuerySet[Service]:
@@ -115,6 +160,7 @@ class CalendarItem:
     place: str
     is_public: bool
     category: str
+    co_hosts: tuple[str, ...] = ()  # co-hosts, or take-back partners, that accepted
 
 
 def place_label(location, venue: str, membership) -> str:
@@ -142,6 +188,7 @@ def calendar_items(membership, start: date, end: date) -> list[CalendarItem]:
             place_label(event.location, event.venue, membership),
             event.is_public,
             event.get_kind_display(),
+            tuple(organization.name for organization in event.co_hosts),
         )
         for event in events_visible(membership).filter(starts_at__gte=first, starts_at__lt=last)
     ]
@@ -158,6 +205,7 @@ def calendar_items(membership, start: date, end: date) -> list[CalendarItem]:
                 place_label(take_back.location, take_back.venue, membership),
                 take_back.is_public,
                 gettext("Drug take-back"),
+                tuple(organization.name for organization in take_back.partners),
             )
         )
     return sorted(items, key=lambda item: (item.starts_at, item.title))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetpoint.education import views
+from meetpoint.education import invitation_views, views
 
 app_name = "education"
 urlpatterns = [
@@ -21,4 +21,10 @@ urlpatterns = [
     path("take-back/new/", views.take_back_new, name="take_back_new"),
     path("take-back/<str:take_back_id>/", views.take_back_detail, name="take_back"),
     path("take-back/<str:take_back_id>/edit/", views.take_back_edit, name="take_back_edit"),
+    path("invitations/", invitation_views.invitation_list, name="invitations"),
+    path(
+        "invitations/<str:invitation_id>/<str:verb>/",
+        invitation_views.invitation_step,
+        name="invitation_step",
+    ),
 ]

@@ -1,5 +1,5 @@
 """Pages: events and their results, the shared calendar (and its iCalendar feed), the public pre/post
-survey, and take-back events."""
+survey, and take-back events (invitations to co-host or partner: invitation_views.py)."""
 
 from datetime import date, timedelta
 
@@ -8,24 +8,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meetpoint import forms_flow
 from meetpoint.accounts.permissions import membership_required
 from meetpoint.accounts.roles import EDITING_ROLES
 from meetpoint.education import actions, ical, queries
 from meetpoint.education.forms import AttendanceForm, EventForm, MaterialForm, RegistrationForm, TakeBackForm
-from meetpoint.education.models import Audience, Event, EventKind, SurveyResponse
+from meetpoint.education.models import Audience, Event, EventKind, SurveyResponse, TakeBackEvent
 from meetpoint.education.questionnaires import load_survey
 
 EDITORS = frozenset(EDITING_ROLES)
 COOKIE_PREFIX = "mp_pair_"
-
-
-def _form_error(form, problem: actions.InvalidInput) -> None:
-    field = problem.field if problem.field in form.fields else None
-    form.add_error(field, problem.message)
 
 
 @membership_required
@@ -47,27 +43,25 @@ def event_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _event_fields(form) -> dict:
-    data = dict(form.cleaned_data)
-    data["location_id"] = data.get("location_id") or None
-    return data
+def _event_fields(cleaned_data: dict) -> dict:
+    return {**cleaned_data, "location_id": cleaned_data.get("location_id") or None}
+
+
+def _to_event(event: Event) -> HttpResponse:
+    return redirect("education:event", event_id=event.pk)
 
 
 @membership_required(roles=EDITORS)
 def event_new(request: HttpRequest) -> HttpResponse:
     form = EventForm(request.membership, request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                event = actions.create_event(request.membership, **_event_fields(form))
-            except actions.InvalidInput as problem:
-                _form_error(form, problem)
-            else:
-                messages.success(request, _("Event created."))
-                return redirect("education:event", event_id=event.pk)
-        status = 400
-    return render(request, "education/event_form.html", {"form": form, "event": None}, status=status)
+    return forms_flow.submit(
+        request,
+        form,
+        lambda data: actions.create_event(request.membership, request=request, **_event_fields(data)),
+        done=_("Event created."),
+        then=_to_event,
+        page=forms_flow.form_page(request, "education/event_form.html", {"form": form, "event": None}),
+    )
 
 
 @membership_required(roles=EDITORS)
@@ -83,25 +77,21 @@ def event_edit(request: HttpRequest, event_id) -> HttpResponse:
         "venue": event.venue,
         "area_code": event.area_code,
         "description": event.description,
-        "co_host_ids": [str(org.pk) for org in event.co_hosts.all()],
+        "co_host_ids": queries.invited_ids(event),
         "surveys": event.surveys,
         "is_public": event.is_public,
         "surveys_open": event.surveys_open,
         "registration_open": event.registration_open,
     }
     form = EventForm(request.membership, request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                actions.update_event(request.membership, event, **_event_fields(form))
-            except actions.InvalidInput as problem:
-                _form_error(form, problem)
-            else:
-                messages.success(request, _("Event saved."))
-                return redirect("education:event", event_id=event.pk)
-        status = 400
-    return render(request, "education/event_form.html", {"form": form, "event": event}, status=status)
+    return forms_flow.submit(
+        request,
+        form,
+        lambda data: actions.update_event(request.membership, event, request=request, **_event_fields(data)),
+        done=_("Event saved."),
+        then=_to_event,
+        page=forms_flow.form_page(request, "education/event_form.html", {"form": form, "event": event}),
+    )
 
 
 def event_detail(request: HttpRequest, event_id) -> HttpResponse:
@@ -126,6 +116,8 @@ def event_detail(request: HttpRequest, event_id) -> HttpResponse:
         "response_counts": queries.response_counts(event) if membership else None,
         "survey_titles": [load_survey(code).title_in(get_language() or "en") for code in event.surveys],
         "self_registration": event.registration_open and event.starts_at > timezone.now(),
+        "pending_invitations": queries.pending_invitations(membership, event),
+        "is_organizer": bool(membership and membership.organization_id == event.host_id),
     }
     return render(request, "education/event_detail.html", context)
 
@@ -136,72 +128,49 @@ def event_register(request: HttpRequest, event_id) -> HttpResponse:
     membership = getattr(request, "membership", None)
     event = queries.event_for(membership, event_id)
     form = RegistrationForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.register_self(event, **form.cleaned_data)
-        except actions.InvalidInput as problem:
-            _form_error(form, problem)
-            return render(
-                request, "education/form_problem.html", {"event": event, "form": form}, status=problem.status
-            )
-        return render(request, "education/registered.html", {"event": event})
-    return _event_form_problem(request, event, form)
+    return forms_flow.submit(
+        request,
+        form,
+        lambda data: actions.register_self(event, **data),
+        then=lambda _: render(request, "education/registered.html", {"event": event}),
+        page=lambda status: _form_problem_page(request, event, form, status),
+    )
 
 
-@require_POST
-@membership_required(roles=EDITORS)
-def event_attendance(request: HttpRequest, event_id) -> HttpResponse:
-    event = queries.hosted_event(request.membership, event_id)
-    form = AttendanceForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.record_attendance(request.membership, event, **form.cleaned_data)
-        except actions.InvalidInput as problem:
-            _form_error(form, problem)
-        else:
-            messages.success(request, _("Attendance recorded."))
-            return redirect("education:event", event_id=event.pk)
-    return _event_form_problem(request, event, form)
+def _form_problem_page(request: HttpRequest, event: Event, form, status: int) -> HttpResponse:
+    return render(request, "education/form_problem.html", {"event": event, "form": form}, status=status)
 
 
-def _event_form_problem(request, event: Event, form) -> HttpResponse:
-    return render(request, "education/form_problem.html", {"event": event, "form": form}, status=400)
+def _host_form(form_class, action, done):
+    """A form the host's admin or staff post from the event's page: back to the event once saved."""
+    return forms_flow.posted_about(
+        queries.hosted_event,
+        form_class,
+        action,
+        roles=EDITORS,
+        done=done,
+        then=_to_event,
+        page=_form_problem_page,
+    )
+
+
+event_attendance = _host_form(AttendanceForm, actions.record_attendance, gettext_lazy("Attendance recorded."))
+event_material = _host_form(MaterialForm, actions.add_material, gettext_lazy("Material added."))
+_add_registration = _host_form(
+    RegistrationForm, actions.add_registration, gettext_lazy("Registration added.")
+)
 
 
 @require_POST
 @membership_required(roles=EDITORS)
 def event_registration(request: HttpRequest, event_id) -> HttpResponse:
+    """Ticks who came (the list's form) or adds a registration."""
+    if "attended" not in request.POST:
+        return _add_registration(request, event_id=event_id)
     event = queries.hosted_event(request.membership, event_id)
-    if "attended" in request.POST:
-        actions.mark_attended(request.membership, event, request.POST.getlist("attended"))
-        messages.success(request, _("Attendance from the registration list recorded."))
-        return redirect("education:event", event_id=event.pk)
-    form = RegistrationForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.add_registration(request.membership, event, **form.cleaned_data)
-        except actions.InvalidInput as problem:
-            _form_error(form, problem)
-        else:
-            messages.success(request, _("Registration added."))
-            return redirect("education:event", event_id=event.pk)
-    return _event_form_problem(request, event, form)
-
-
-@require_POST
-@membership_required(roles=EDITORS)
-def event_material(request: HttpRequest, event_id) -> HttpResponse:
-    event = queries.hosted_event(request.membership, event_id)
-    form = MaterialForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.add_material(request.membership, event, **form.cleaned_data)
-        except actions.InvalidInput as problem:
-            _form_error(form, problem)
-        else:
-            messages.success(request, _("Material added."))
-            return redirect("education:event", event_id=event.pk)
-    return _event_form_problem(request, event, form)
+    actions.mark_attended(request.membership, event, request.POST.getlist("attended"))
+    messages.success(request, _("Attendance from the registration list recorded."))
+    return _to_event(event)
 
 
 @membership_required
@@ -379,28 +348,31 @@ def take_back_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _take_back_fields(form) -> dict:
-    data = dict(form.cleaned_data)
-    data["location_id"] = data.get("location_id") or None
-    data["permanent_box_id"] = data.get("permanent_box_id") or None
-    return data
+def _take_back_fields(cleaned_data: dict) -> dict:
+    return {
+        **cleaned_data,
+        "location_id": cleaned_data.get("location_id") or None,
+        "permanent_box_id": cleaned_data.get("permanent_box_id") or None,
+    }
+
+
+def _to_take_back(take_back: TakeBackEvent) -> HttpResponse:
+    return redirect("education:take_back", take_back_id=take_back.pk)
 
 
 @membership_required(roles=EDITORS)
 def take_back_new(request: HttpRequest) -> HttpResponse:
     form = TakeBackForm(request.membership, request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                take_back = actions.create_take_back(request.membership, **_take_back_fields(form))
-            except actions.InvalidInput as problem:
-                _form_error(form, problem)
-            else:
-                messages.success(request, _("Take-back event recorded."))
-                return redirect("education:take_back", take_back_id=take_back.pk)
-        status = 400
-    return render(request, "education/take_back_form.html", {"form": form, "take_back": None}, status=status)
+    return forms_flow.submit(
+        request,
+        form,
+        lambda data: actions.create_take_back(request.membership, request=request, **_take_back_fields(data)),
+        done=_("Take-back event recorded."),
+        then=_to_take_back,
+        page=forms_flow.form_page(
+            request, "education/take_back_form.html", {"form": form, "take_back": None}
+        ),
+    )
 
 
 @membership_required(roles=EDITORS)
@@ -412,7 +384,7 @@ def take_back_edit(request: HttpRequest, take_back_id) -> HttpResponse:
         "location_id": str(take_back.location_id or ""),
         "venue": take_back.venue,
         "area_code": take_back.area_code,
-        "partner_ids": [str(org.pk) for org in take_back.partners.all()],
+        "partner_ids": queries.invited_ids(take_back),
         "pounds_collected": take_back.pounds_collected,
         "people_dropped_off": take_back.people_dropped_off,
         "sharps_pounds": take_back.sharps_pounds,
@@ -421,19 +393,17 @@ def take_back_edit(request: HttpRequest, take_back_id) -> HttpResponse:
         "is_public": take_back.is_public,
     }
     form = TakeBackForm(request.membership, request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                actions.update_take_back(request.membership, take_back, **_take_back_fields(form))
-            except actions.InvalidInput as problem:
-                _form_error(form, problem)
-            else:
-                messages.success(request, _("Take-back event saved."))
-                return redirect("education:take_back", take_back_id=take_back.pk)
-        status = 400
-    return render(
-        request, "education/take_back_form.html", {"form": form, "take_back": take_back}, status=status
+    return forms_flow.submit(
+        request,
+        form,
+        lambda data: actions.update_take_back(
+            request.membership, take_back, request=request, **_take_back_fields(data)
+        ),
+        done=_("Take-back event saved."),
+        then=_to_take_back,
+        page=forms_flow.form_page(
+            request, "education/take_back_form.html", {"form": form, "take_back": take_back}
+        ),
     )
 
 
@@ -449,5 +419,7 @@ def take_back_detail(request: HttpRequest, take_back_id) -> HttpResponse:
             "may_edit": bool(
                 membership and membership.may_edit and membership.organization_id == take_back.organization_id
             ),
+            "pending_invitations": queries.pending_invitations(membership, take_back),
+            "is_organizer": bool(membership and membership.organization_id == take_back.organization_id),
         },
     )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from meetpoint.accounts.models import Membership, Organization
 from meetpoint.accounts.roles import Role, may_edit
+from meetpoint.forms_flow import InvalidInput, NotAllowed
 from meetpoint.policy.models import (
     ActionKind,
     AdvocacyAction,
@@ -20,18 +21,6 @@ from meetpoint.policy.models import (
     Topic,
 )
 from meetpoint.policy.timeline import goes_backwards
-
-
-class InvalidInput(Exception):
-    def __init__(self, field: str, message: str, status: int = 400) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
-        self.status = status
-
-
-class NotAllowed(Exception):
-    """The acting role may not do this (a 403)."""
 
 
 def _require_owner_editor(membership: Membership, policy: Policy | None = None) -> None:

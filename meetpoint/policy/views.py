@@ -6,8 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from meetpoint import forms_flow
 from meetpoint.accounts.permissions import membership_required
 from meetpoint.accounts.roles import EDITING_ROLES, Role
 from meetpoint.policy import actions, queries
@@ -39,25 +41,17 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _form_error(form, problem) -> None:
-    form.add_error(problem.field if problem.field in form.fields else None, problem.message)
-
-
 @membership_required(roles=EDITORS)
 def policy_new(request: HttpRequest) -> HttpResponse:
     form = NewPolicyForm(request.POST or None, initial={"status_date": timezone.localdate()})
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                policy = actions.create_policy(request.membership, **form.cleaned_data)
-            except actions.InvalidInput as problem:
-                _form_error(form, problem)
-            else:
-                messages.success(request, _("Policy added."))
-                return redirect("policy:detail", policy_id=policy.pk)
-        status = 400
-    return render(request, "policy/form.html", {"form": form, "policy": None}, status=status)
+    return forms_flow.submit(
+        request,
+        form,
+        lambda data: actions.create_policy(request.membership, **data),
+        done=_("Policy added."),
+        then=_to_policy,
+        page=forms_flow.form_page(request, "policy/form.html", {"form": form, "policy": None}),
+    )
 
 
 @membership_required(roles=EDITORS)
@@ -65,21 +59,23 @@ def policy_edit(request: HttpRequest, policy_id) -> HttpResponse:
     policy = queries.owned_policy(request.membership, policy_id)
     initial = {name: getattr(policy, name) for name in PolicyForm.base_fields}
     form = PolicyForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                actions.update_policy(request.membership, policy, **form.cleaned_data)
-            except actions.InvalidInput as problem:
-                _form_error(form, problem)
-            else:
-                messages.success(request, _("Policy saved."))
-                return redirect("policy:detail", policy_id=policy.pk)
-        status = 400
-    return render(request, "policy/form.html", {"form": form, "policy": policy}, status=status)
+    return forms_flow.submit(
+        request,
+        form,
+        lambda data: actions.update_policy(request.membership, policy, **data),
+        done=_("Policy saved."),
+        then=_to_policy,
+        page=forms_flow.form_page(request, "policy/form.html", {"form": form, "policy": policy}),
+    )
 
 
-def _detail(request, policy, *, status_form=None, action_form=None, link_form=None, status=200):
+def _to_policy(policy) -> HttpResponse:
+    return redirect("policy:detail", policy_id=policy.pk)
+
+
+def _detail(
+    request, policy, *, status_form=None, action_form=None, link_form=None, sign_on_form=None, status=200
+):
     membership = request.membership
     owner_editor = membership.organization_id == policy.organization_id and membership.may_edit
     today = timezone.localdate()
@@ -98,7 +94,9 @@ def _detail(request, policy, *, status_form=None, action_form=None, link_form=No
             "status_form": status_form or StatusForm(initial={"date": today}),
             "action_form": action_form or ActionForm(initial={"date": today}),
             "link_form": link_form or LinkForm(),
-            "sign_on_form": SignOnForm(initial={"signed_on": [str(o.pk) for o in policy.signed_on.all()]})
+            "sign_on_form": (
+                sign_on_form or SignOnForm(initial={"signed_on": [str(o.pk) for o in policy.signed_on.all()]})
+            )
             if owner_editor
             else None,
             "positions": Position,
@@ -112,64 +110,32 @@ def policy_detail(request: HttpRequest, policy_id) -> HttpResponse:
     return _detail(request, queries.policy_for(request.membership, policy_id))
 
 
-@require_POST
-@membership_required(roles=EDITORS)
-def policy_status(request: HttpRequest, policy_id) -> HttpResponse:
-    policy = queries.owned_policy(request.membership, policy_id)
-    form = StatusForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.record_status(request.membership, policy, **form.cleaned_data)
-        except actions.InvalidInput as problem:
-            _form_error(form, problem)
-        else:
-            messages.success(request, _("Status recorded."))
-            return redirect("policy:detail", policy_id=policy.pk)
-    return _detail(request, policy, status_form=form, status=400)
+def _owner_form(form_class, action, done, form_name: str):
+    """A form the owner posts from its policy page: back to the page once saved, or the page with the errors."""
+    return forms_flow.posted_about(
+        queries.owned_policy,
+        form_class,
+        action,
+        roles=EDITORS,
+        done=done,
+        then=_to_policy,
+        page=lambda request, policy, form, status: _detail(
+            request, policy, **{form_name: form}, status=status
+        ),
+    )
 
 
-@require_POST
-@membership_required(roles=EDITORS)
-def policy_action(request: HttpRequest, policy_id) -> HttpResponse:
-    policy = queries.owned_policy(request.membership, policy_id)
-    form = ActionForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.add_action(request.membership, policy, **form.cleaned_data)
-        except actions.InvalidInput as problem:
-            _form_error(form, problem)
-        else:
-            messages.success(request, _("Action recorded."))
-            return redirect("policy:detail", policy_id=policy.pk)
-    return _detail(request, policy, action_form=form, status=400)
-
-
-@require_POST
-@membership_required(roles=EDITORS)
-def policy_link(request: HttpRequest, policy_id) -> HttpResponse:
-    policy = queries.owned_policy(request.membership, policy_id)
-    form = LinkForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.add_link(request.membership, policy, **form.cleaned_data)
-        except actions.InvalidInput as problem:
-            _form_error(form, problem)
-        else:
-            messages.success(request, _("Source link added."))
-            return redirect("policy:detail", policy_id=policy.pk)
-    return _detail(request, policy, link_form=form, status=400)
-
-
-@require_POST
-@membership_required(roles=EDITORS)
-def policy_sign_ons(request: HttpRequest, policy_id) -> HttpResponse:
-    policy = queries.owned_policy(request.membership, policy_id)
-    form = SignOnForm(request.POST)
-    if form.is_valid():
-        actions.record_sign_ons(request.membership, policy, form.cleaned_data["signed_on"])
-        messages.success(request, _("Sign-ons saved."))
-        return redirect("policy:detail", policy_id=policy.pk)
-    return _detail(request, policy, status=400)
+policy_status = _owner_form(
+    StatusForm, actions.record_status, gettext_lazy("Status recorded."), "status_form"
+)
+policy_action = _owner_form(ActionForm, actions.add_action, gettext_lazy("Action recorded."), "action_form")
+policy_link = _owner_form(LinkForm, actions.add_link, gettext_lazy("Source link added."), "link_form")
+policy_sign_ons = _owner_form(
+    SignOnForm,
+    lambda membership, policy, signed_on: actions.record_sign_ons(membership, policy, signed_on),
+    gettext_lazy("Sign-ons saved."),
+    "sign_on_form",
+)
 
 
 @require_POST

@@ -16,6 +16,7 @@ from meetpoint.directory import actions as directory
 from meetpoint.directory.models import ServiceAtLocation, Taxonomy, TaxonomyTerm
 from meetpoint.directory.taxonomy import load_taxonomy
 from meetpoint.education import actions as education
+from meetpoint.education import invitations as education_invitations
 from meetpoint.inventory import actions as inventory
 from meetpoint.inventory.catalog import load_catalog
 from meetpoint.inventory.models import StockLot, StockMovement, SupplyItem
@@ -234,6 +235,8 @@ def _build() -> HomeWorld:
         area_code="42003",
         surveys=["overdose-knowledge"],
     )
+    # An invitation the home organization sent: the coalition is asked to co-host the training.
+    o["invitation"] = education_invitations.invite(home.staff, o["event"], coalition.organization.pk)
     o["public_event"] = education.create_event(
         home.staff,
         title="Riverbend community forum",

@@ -3,14 +3,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from meetpoint.education import actions
+from meetpoint.education import actions, invitations
 
 
 @pytest.fixture
 def event(world):
-    """A partners-only overdose response training hosted by the home side, co-hosted by the coalition,
-    with both surveys."""
-    return actions.create_event(
+    """A partners-only overdose response training hosted by the home side, co-hosted by the coalition (which
+    accepted the invitation), with both surveys."""
+    event = actions.create_event(
         world.home.staff,
         title="Naloxone training for officers",
         kind="overdose_response",
@@ -21,6 +21,8 @@ def event(world):
         co_host_ids=[world.coalition.organization.pk],
         surveys=["overdose-knowledge", "stigma-attitudes"],
     )
+    invitations.accept(world.coalition.admin, event.invitations.get())
+    return event
 
 
 @pytest.fixture

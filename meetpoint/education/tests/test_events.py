@@ -22,7 +22,7 @@ def _new_event_form(**overrides) -> dict:
     }
 
 
-def test_staff_creates_an_event_with_a_co_host(world):
+def test_staff_creates_an_event_inviting_a_co_host(world):
     client = world.client(world.home.staff)
     response = client.post(
         reverse("education:event_new"),
@@ -31,7 +31,10 @@ def test_staff_creates_an_event_with_a_co_host(world):
     event = Event.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("education:event", args=[event.pk])
     assert event.host == world.home.organization
-    assert list(event.co_hosts.all()) == [world.coalition.organization]
+    assert event.co_hosts == []  # invited: a co-host once the coalition accepts
+    assert [(i.organization, i.status) for i in event.invitations.all()] == [
+        (world.coalition.organization, "pending")
+    ]
     assert event.surveys == ["overdose-knowledge"]
 
 
@@ -210,7 +213,7 @@ def test_host_edits_the_event_and_closes_its_surveys(world, event):
     event.refresh_from_db()
     assert event.title.endswith("(moved)") and not event.surveys_open
     assert event.surveys == ["overdose-knowledge", "stigma-attitudes"]
-    assert list(event.co_hosts.all()) == [world.coalition.organization]
+    assert event.co_hosts == [world.coalition.organization]
 
 
 def test_people_register_themselves_and_only_the_host_sees_them(world, event, public_event):

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from meetpoint.directory.models import Service, TaxonomyTerm
-from meetpoint.education import actions
+from meetpoint.education import actions, invitations
 from meetpoint.education.models import TakeBackEvent
 
 
@@ -34,9 +34,12 @@ def test_staff_records_a_take_back_event_with_the_police(world):
     take_back = TakeBackEvent.objects.get()
     assert response.status_code == 302
     assert take_back.pounds_collected == 182.5 and take_back.people_dropped_off == 64
-    assert list(take_back.partners.all()) == [world.outsider.organization]
     page = world.client().get(reverse("education:take_back", args=[take_back.pk])).content.decode()
-    assert "182.5" in page and "Lakeside Hospital" in page
+    assert "182.5" in page and "Lakeside Hospital" not in page  # invited, not yet a partner
+    invitations.accept(world.outsider.admin, take_back.invitations.get())
+    assert take_back.partners == [world.outsider.organization]
+    page = world.client().get(reverse("education:take_back", args=[take_back.pk])).content.decode()
+    assert "Lakeside Hospital" in page
 
 
 def test_negative_weight_is_refused(world):
