@@ -1,15 +1,21 @@
 """The coalition dashboard: combined figures of every partner sharing with an organization under agreements in
 force, built only from the packages delivered (already disclosure-controlled), so it can reveal nothing the
 recipient does not already hold. Combined figures add published cells; where a partner's cell is suppressed
-the combined figure is marked as a lower bound."""
+the combined figure is marked as a lower bound.
+
+The page's charts are written as SVG by svgcharts.py when the dashboard is built, and the built dashboard is
+kept in the cache until anything it shows changes (dashboard_cache.py). The PDF draws the same charts with
+matplotlib (charts.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from meetpoint.outcomes import charts, queries
+from meetpoint.outcomes import charts, dashboard_cache, queries, svgcharts
 from meetpoint.outcomes.disclosure import SUPPRESSED_MARK
 
 
@@ -42,6 +48,8 @@ class Combined:
 
 @dataclass
 class Dashboard:
+    """Stored in the cache as it is: raise dashboard_cache.FORMAT when its fields (or Combined's) change."""
+
     partners: list[str]
     indicators: list[dict]  # code, name, unit
     periods: list[str]
@@ -53,41 +61,98 @@ class Dashboard:
     map_indicator: str | None
     packages: int = 0
     notes: list[str] = field(default_factory=list)
+    trend_charts: list[str] = field(default_factory=list)  # SVG markup, drawn by draw()
+    map_chart: str = ""
 
-    def trend_svgs(self) -> list[str]:
-        names = {i["code"]: i for i in self.indicators}
+    @property
+    def partner_rows(self) -> list[tuple[str, list]]:
+        """The by-partner table: each partner's cell of each indicator, in the order of `indicators`."""
         return [
-            charts.svg(
-                charts.trend_figure(names[code]["name"], points, names[code]["unit"]),
-                f"{names[code]['name']} by period, all partners",
-            )
-            for code, points in self.trends.items()
-            if not names[code]["rate"]
+            (partner, [cells.get(i["code"], "") for i in self.indicators])
+            for partner, cells in self.by_partner.items()
         ]
 
-    def trend_figures(self) -> list:
-        names = {i["code"]: i for i in self.indicators}
-        return [
-            charts.trend_figure(names[code]["name"], points, names[code]["unit"])
-            for code, points in self.trends.items()
-            if not names[code]["rate"]
-        ]
+    @property
+    def combined_cells(self) -> list[str]:
+        return [self.combined[i["code"]].shown if i["code"] in self.combined else "" for i in self.indicators]
 
-    def map_figure(self):
+    def _trend_series(self):
+        names = {i["code"]: i for i in self.indicators}
+        for code, points in self.trends.items():
+            if not names[code]["rate"]:
+                yield code, names[code], points
+
+    def _map_cells(self) -> tuple[str, dict[str, float | None]] | None:
         if not self.map_indicator or not self.areas.get(self.map_indicator):
             return None
         name = next(i["name"] for i in self.indicators if i["code"] == self.map_indicator)
         cells = {area: c.number for area, c in self.areas[self.map_indicator].items()}
-        return charts.area_map_figure(f"{name} by area, {self.period}", cells)
+        return _("%(indicator)s by area, %(period)s") % {"indicator": name, "period": self.period}, cells
+
+    def draw(self) -> None:
+        """Writes the page's charts (in the active language) into trend_charts and map_chart."""
+        self.trend_charts = [
+            svgcharts.bar_chart(
+                f"trend-{code}",
+                indicator["name"],
+                points,
+                indicator["unit"],
+                _("%(indicator)s by period, all partners") % {"indicator": indicator["name"]},
+            )
+            for code, indicator, points in self._trend_series()
+        ]
+        drawn = self._map_cells()
+        self.map_chart = (
+            svgcharts.area_grid("area-map", drawn[0], drawn[1], _("Map of activity by area"))
+            if drawn is not None
+            else ""
+        )
+
+    def trend_svgs(self) -> list[str]:
+        return self.trend_charts
 
     def map_svg(self) -> str:
-        figure = self.map_figure()
-        return charts.svg(figure, "Map of activity by area") if figure is not None else ""
+        return self.map_chart
+
+    def trend_figures(self) -> list:
+        """The same trend charts as matplotlib figures, for the PDF."""
+        return [
+            charts.trend_figure(indicator["name"], points, indicator["unit"])
+            for _code, indicator, points in self._trend_series()
+        ]
+
+    def map_figure(self):
+        drawn = self._map_cells()
+        return charts.area_map_figure(*drawn) if drawn is not None else None
 
 
 def build_dashboard(membership, period: str | None = None, map_indicator: str | None = None) -> Dashboard:
-    today = timezone.localdate()
-    packages = [p for p in queries.inbox(membership).order_by("period_start") if p.agreement.in_force(today)]
+    """The dashboard of the membership's organization with its charts drawn: from the cache when nothing it
+    shows has changed since it was stored, else built, drawn and stored."""
+    organization, today, language = membership.organization, timezone.localdate(), get_language()
+    board = dashboard_cache.read(
+        dashboard_cache.inbox_digest(organization, today).key(period, map_indicator, language)
+    )
+    if isinstance(board, Dashboard):
+        return board
+    received = list(
+        queries.inbox(membership).order_by("period_start", "period_end", "agreement__sharer__name")
+    )
+    built_from = dashboard_cache.digest(
+        organization,
+        [(p.pk, p.checksum, p.period_label, p.period_start, p.period_end, p.agreement_id) for p in received],
+        {p.agreement_id: p.agreement for p in received},
+        today,
+    )
+    period, map_indicator = built_from.chosen(period, map_indicator)
+    board = combine([p for p in received if p.agreement.in_force(today)], period, map_indicator)
+    board.draw()
+    dashboard_cache.write(built_from.key(period, map_indicator, language), board)
+    return board
+
+
+def combine(packages: list, period: str | None, map_indicator: str | None) -> Dashboard:
+    """The dashboard of these packages (in force, oldest period first), without its charts."""
     partners = sorted({p.agreement.sharer.name for p in packages})
     indicators: dict[str, dict] = {}
     periods: list[str] = []
