@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install demo serve test lint format migrations-check messages clean
+.PHONY: install demo serve test lint format migrations-check messages clean audit check-deploy
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,18 @@ migrations-check: install
 
 test: lint migrations-check
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+# Known vulnerabilities in the installed dependencies (pip-audit): fails on any; names what it could not audit.
+audit: install
+	$(BIN)/python tools/audit_dependencies.py $(AUDIT_ARGS)
+
+# A production configuration (DEBUG off, HTTPS, secrets from the environment) must pass Django's deployment
+# checks and Meetpoint's own with no warning. The secrets here are throwaway ones made for the check.
+check-deploy: install
+	DEBUG=0 MEETPOINT_HTTPS=1 ALLOWED_HOSTS=meetpoint.example.org MEETPOINT_VAR_DIR=$$(mktemp -d) \
+	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	MEETPOINT_FIELD_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
+	$(BIN)/meetpoint check --deploy --fail-level WARNING
 
 messages: install
 	cd meetpoint && ../$(BIN)/meetpoint makemessages -l es --ignore 'static/vendor/*' --ignore '.venv/*' && ../$(BIN)/meetpoint compilemessages

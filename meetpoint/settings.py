@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "meetpoint.accounts.middleware.ActingMembershipMiddleware",
+    "meetpoint.accounts.middleware.AuditScopeMiddleware",
     "meetpoint.accounts.two_factor.TwoFactorMiddleware",
     "meetpoint.accounts.security_headers.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -109,6 +110,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Django's cache: files under var/cache, shared by every worker process of the host, with no other service or
+# setup step (why: docs/outcomes.md, "Cache"). Its users key entries by the data they hold, so none is ever
+# stale; MEETPOINT_CACHE_DIR moves the folder (e.g. to a tmpfs).
+# Directory search answers (many, small, keyed by the directory's version) have a folder and limit of their own
+# so that they never push the dashboards out (docs/directory.md, "Remembered answers").
+CACHE_DIR = Path(envstr("MEETPOINT_CACHE_DIR", str(VAR_DIR / "cache")))
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(CACHE_DIR),
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": envint("MEETPOINT_CACHE_ENTRIES", 2000, minimum=1)},
+    },
+    "search": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(CACHE_DIR / "search"),
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": envint("MEETPOINT_SEARCH_SHARED_ENTRIES", 10000, minimum=1)},
+    },
+}
 
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [
@@ -170,6 +192,11 @@ if envbool("MEETPOINT_HTTPS", False):
     SECURE_HSTS_SECONDS = envint("MEETPOINT_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Entering the domain in the browsers' HSTS preload list binds every subdomain for years: the domain
+    # owner's decision, so it is asked for explicitly and `check --deploy` does not warn without it.
+    SECURE_HSTS_PRELOAD = envbool("MEETPOINT_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # Screening: licensed item text of DAST-10 / CRAFFT 2.1, supplied by an organization that holds the right.
 MEETPOINT_INSTRUMENT_TEXT_DIR = envstr("MEETPOINT_INSTRUMENT_TEXT_DIR", "") or None
@@ -178,11 +205,35 @@ MEETPOINT_INSTRUMENT_TEXT_DIR = envstr("MEETPOINT_INSTRUMENT_TEXT_DIR", "") or N
 MEETPOINT_REFERRAL_OVERDUE_HOURS = envint("MEETPOINT_REFERRAL_OVERDUE_HOURS", 72, minimum=1)
 MEETPOINT_REFERRAL_EXPIRE_HOURS = envint("MEETPOINT_REFERRAL_EXPIRE_HOURS", 336, minimum=1)
 MEETPOINT_BASE_URL = envstr("MEETPOINT_BASE_URL", "http://127.0.0.1:8000")
+# A referral's contact detail is cleared this many days after the referral closed or its consent ended.
+MEETPOINT_CONTACT_RETENTION_DAYS = envint("MEETPOINT_CONTACT_RETENTION_DAYS", 90, minimum=0)
+
+# Encryption at rest (meetpoint/crypto.py): comma-separated Fernet keys; the first encrypts, all decrypt. Without
+# them a key is generated per checkout under var/, as for SECRET_KEY; `meetpoint check --deploy` refuses that.
+MEETPOINT_FIELD_KEYS = envlist("MEETPOINT_FIELD_KEYS")
+MEETPOINT_FIELD_KEYS_GENERATED = not MEETPOINT_FIELD_KEYS
+if MEETPOINT_FIELD_KEYS_GENERATED:
+    _dev_field_key_file = VAR_DIR / "dev-field-key"
+    if not _dev_field_key_file.exists():
+        import contextlib
+        import os
+        import tempfile
+
+        from cryptography.fernet import Fernet
+
+        with tempfile.NamedTemporaryFile(dir=VAR_DIR, delete=False) as _new_key:  # readable by the owner only
+            _new_key.write(Fernet.generate_key())
+        # A hard link never replaces a file: of two processes starting at once, the first key wins.
+        with contextlib.suppress(FileExistsError):
+            os.link(_new_key.name, _dev_field_key_file)
+        os.unlink(_new_key.name)
+    MEETPOINT_FIELD_KEYS = [_dev_field_key_file.read_text().strip()]
 
 # Directory
 MEETPOINT_PAGE_SIZE = envint("MEETPOINT_PAGE_SIZE", 20, minimum=1)
 MEETPOINT_MAX_PAGE_SIZE = envint("MEETPOINT_MAX_PAGE_SIZE", 100, minimum=1)
 MEETPOINT_MAX_RADIUS_KM = envint("MEETPOINT_MAX_RADIUS_KM", 500, minimum=1)
+MEETPOINT_SEARCH_CACHE_ENTRIES = envint("MEETPOINT_SEARCH_CACHE_ENTRIES", 2000, minimum=0)
 MEETPOINT_MAP_TILES = envstr("MEETPOINT_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MEETPOINT_HSDS_MAX_FILE_MB = envint("MEETPOINT_HSDS_MAX_FILE_MB", 100, minimum=1)
 

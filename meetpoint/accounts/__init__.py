@@ -1,2 +1,2 @@
-"""Accounts: people, partner organizations, memberships with roles, API tokens and sign-in.
+"""Accounts: people, partner organizations, memberships with roles, API tokens, sign-in and the audit log.
 Every other app asks this one who is acting and for which organization."""

@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and organizations"
 
     def ready(self) -> None:
-        from meetpoint.accounts import lockout  # noqa: F401 — connects the sign-in failure signals
+        from meetpoint.accounts import audit_changes, lockout  # noqa: F401 — lockout connects its signals
+
+        audit_changes.connect()

@@ -18,7 +18,7 @@ How an answer stays right:
   but the time: an answer holds from the last to the next moment when one of the opening-hours rows it read
   opens or closes or a day begins (hours.Horizon), and is used only for an instant inside that stretch.
 - Each process keeps at most `MEETPOINT_SEARCH_CACHE_ENTRIES` answers in its own memory (least recently used
-  first out; 0 turns remembering off), and shares what it computes through Django's default cache, so one
+  first out; 0 turns remembering off), and shares what it computes through Django's "search" cache, so one
   worker's answer serves the others. `forget_all()` empties this process's memory.
 """
 
@@ -166,7 +166,7 @@ def remembered(key: tuple | None, now, compute):
     """The answer stored under `key` for `now`, or the one `compute()` gives, stored. `compute` returns the
     answer and the stretch of time (since, until) it holds for. A None key (no version) is never stored.
 
-    Two levels: this process's own memory, then the cache shared by the server's processes (Django's default
+    Two levels: this process's own memory, then the cache shared by the server's processes (Django's "search"
     cache, a folder of files unless configured otherwise), so an answer one worker computed serves them all."""
     if key is None or AnswerStore.capacity() <= 0:
         return compute()[0]
@@ -174,7 +174,7 @@ def remembered(key: tuple | None, now, compute):
     if answer is not None:
         return answer
     shared_key = _shared_key(key)
-    entry = caches["default"].get(shared_key)
+    entry = _shared().get(shared_key)
     if entry is not None and entry[0] <= now < entry[1]:
         since, until, answer = entry
         answers.put(key, answer, since, until)
@@ -182,8 +182,12 @@ def remembered(key: tuple | None, now, compute):
     answer, (since, until) = compute()
     answers.put(key, answer, since, until)
     seconds = min(SHARED_SECONDS, max(1, int((until - now).total_seconds())))
-    caches["default"].set(shared_key, (since, until, answer), seconds)
+    _shared().set(shared_key, (since, until, answer), seconds)
     return answer
+
+
+def _shared():
+    return caches["search" if "search" in settings.CACHES else "default"]
 
 
 def _shared_key(key: tuple) -> str:

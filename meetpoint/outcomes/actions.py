@@ -189,7 +189,7 @@ def deliver_package(agreement: SharingAgreement, period: Period, today: date | N
         with transaction.atomic():
             contents, suppression = releases.build_release(spec)
             contents["agreement"] = str(agreement.pk)
-            return SharedPackage.objects.create(
+            package = SharedPackage.objects.create(
                 agreement=agreement,
                 period_start=period.start,
                 period_end=period.end,
@@ -198,6 +198,8 @@ def deliver_package(agreement: SharingAgreement, period: Period, today: date | N
                 suppression=suppression,
                 checksum=releases.checksum(contents),
             )
+            releases.log_release(package)
+            return package
     except releases.ReleaseRefused as refused:
         raise OutcomesError(f"{period.label} refused: {refused}", status=409) from refused
     except IntegrityError as clash:
@@ -306,7 +308,7 @@ def publish_release(dataset: OpenDataset, period: Period, today: date | None = N
         with transaction.atomic():
             contents, suppression = releases.build_release(spec)
             contents["dataset"] = dataset.slug
-            return OpenRelease.objects.create(
+            release = OpenRelease.objects.create(
                 dataset=dataset,
                 period_start=period.start,
                 period_end=period.end,
@@ -315,6 +317,8 @@ def publish_release(dataset: OpenDataset, period: Period, today: date | None = N
                 suppression=suppression,
                 checksum=releases.checksum(contents),
             )
+            releases.log_release(release)
+            return release
     except releases.ReleaseRefused as refused:
         raise OutcomesError(f"{period.label} refused: {refused}", status=409) from refused
     except IntegrityError as clash:

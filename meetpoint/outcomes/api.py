@@ -12,7 +12,7 @@ from ninja.errors import HttpError
 from meetpoint import indicators as indicator_registry
 from meetpoint.accounts.api_auth import member_auth, require_role
 from meetpoint.accounts.models import Organization
-from meetpoint.outcomes import actions, queries
+from meetpoint.outcomes import actions, exports, queries
 from meetpoint.outcomes.reports import ReportError, build_report
 
 router = Router(tags=["outcomes"])
@@ -110,11 +110,11 @@ def report(
     location = queries.report_site(membership, site)
     program = queries.report_service(membership, service)
     try:
-        return build_report(
-            organization, start, end, site=location, service=program, trend_grain=grain
-        ).as_dict()
+        built = build_report(organization, start, end, site=location, service=program, trend_grain=grain)
     except ReportError as problem:
         raise HttpError(400, str(problem)) from problem
+    exports.log_report_export(built, "json", via="api", request=request, membership=membership)
+    return built.as_dict()
 
 
 class AgreementIn(Schema):
@@ -246,6 +246,7 @@ def list_packages(request: HttpRequest):
 @router.get("/packages/{package_id}", response=PackageOut, auth=member_auth)
 def get_package(request: HttpRequest, package_id: str):
     package = queries.package_for(request.auth, package_id)
+    exports.log_package_export(package, "json", via="api", request=request, membership=request.auth)
     return {**_package_summary(package), "contents": package.contents}
 
 

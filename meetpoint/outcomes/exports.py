@@ -1,4 +1,5 @@
-"""Report and release downloads: JSON, CSV, XLSX (openpyxl) and PDF (matplotlib's PDF backend, with charts)."""
+"""Report and release downloads: JSON, CSV, XLSX (openpyxl) and PDF (matplotlib's PDF backend, with charts).
+Every report or package that leaves this way is logged (`log_report_export`, `log_package_export`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from openpyxl import Workbook
 
+from meetpoint.accounts import audit
 from meetpoint.outcomes import charts
 from meetpoint.outcomes.reports import Report, format_value
 
@@ -50,6 +52,40 @@ def report_file(report: Report, kind: str) -> bytes:
     if kind == "pdf":
         return report_pdf(report)
     raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+
+
+def log_report_export(report: Report, kind: str, *, via: str, request=None, membership=None) -> None:
+    """Logs a report leaving Meetpoint: which organization's report, which period, site or program, which format,
+    and how: "download", "api", or the file a command wrote (a command passes neither request nor membership)."""
+    detail = {
+        "format": kind,
+        "from": report.start.isoformat(),
+        "to": report.end.isoformat(),
+        "site": str(report.site.pk) if report.site else "",
+        "service": str(report.service.pk) if report.service else "",
+    }
+    if request is None and membership is None:
+        audit.record_command(
+            "outcomes.report.export",
+            command="report",
+            organization=report.organization,
+            detail={**detail, "file": via},
+        )
+    else:
+        audit.record(
+            "outcomes.report.export", request=request, membership=membership, detail={**detail, "via": via}
+        )
+
+
+def log_package_export(package, kind: str, *, via: str, request=None, membership=None) -> None:
+    """Logs a received data-sharing package being downloaded or fetched by the recipient."""
+    audit.record(
+        "outcomes.package.export",
+        request=request,
+        membership=membership,
+        obj=package,
+        detail={"format": kind, "via": via, "period": package.period_label, "checksum": package.checksum},
+    )
 
 
 def _xlsx(report: Report) -> bytes:

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 
 from meetpoint import indicators as indicator_registry
+from meetpoint.accounts import audit
 from meetpoint.directory.models import Location
 from meetpoint.outcomes import disclosure
 from meetpoint.outcomes.periods import Period, nesting_equations, overlap_problem
@@ -36,6 +37,31 @@ class ReleaseSpec:
     threshold: int
     protect_supplies: bool
     recipient: dict | None = None  # {"id", "name", "slug"}; None for open data
+
+
+def log_release(release) -> None:
+    """Logs a package delivered under an agreement (`outcomes.package.sent`) or an open-data period published
+    (`outcomes.open_data.published`) in the transaction that stores it: for whom, which period, and the checksum of
+    exactly what was released. Called by every path that stores one, so none leaves unlogged."""
+    tables = release.contents.get("tables", [])
+    detail = {
+        "period": release.period_label,
+        "checksum": release.checksum,
+        "tables": len(tables),
+        "withheld": sum(1 for table in tables if table.get("withheld")),
+    }
+    agreement = getattr(release, "agreement", None)
+    if agreement is not None:
+        detail.update(agreement=str(agreement.pk), recipient=str(agreement.recipient_id))
+        audit.record("outcomes.package.sent", organization=agreement.sharer, obj=release, detail=detail)
+    else:
+        detail.update(dataset=release.dataset.slug)
+        audit.record(
+            "outcomes.open_data.published",
+            organization=release.dataset.organization,
+            obj=release,
+            detail=detail,
+        )
 
 
 def checksum(contents: dict) -> str:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meetpoint import indicators as indicator_registry
+from meetpoint.accounts import audit
 from meetpoint.accounts.permissions import membership_required
 from meetpoint.outcomes import actions, charts, exports, queries
 from meetpoint.outcomes.dashboard import build_dashboard
@@ -99,6 +100,7 @@ def report_download(request, kind: str):
     except ReportError as problem:
         return HttpResponseBadRequest(str(problem), content_type="text/plain; charset=utf-8")
     response = HttpResponse(exports.report_file(built, kind), content_type=exports.CONTENT_TYPES[kind])
+    exports.log_report_export(built, kind, via="download", request=request)
     name = f"report-{built.organization.slug}-{built.start.isoformat()}-{built.end.isoformat()}.{kind}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -184,6 +186,7 @@ def package_download(request, package_id, kind: str):
         body, content_type = exports.release_csv(found.contents), "text/csv; charset=utf-8"
     else:
         raise Http404("No such format.")
+    exports.log_package_export(found, kind, via="download", request=request)
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="package-{found.period_label}-{found.pk}.{kind}"'
     response["X-Content-SHA256"] = found.checksum  # checksum of the canonical JSON contents
@@ -231,6 +234,11 @@ def dashboard_pdf(request):
     if area_map is not None:
         figures.insert(0, area_map)
     body = exports.pdf_document("Coalition dashboard", lines, figures)
+    audit.record(
+        "outcomes.dashboard.export",
+        request=request,
+        detail={"format": "pdf", "period": board.period or "", "partners": len(board.partners)},
+    )
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="coalition-dashboard.pdf"'
     return response

@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import ValidationError
 
+from meetpoint.accounts import audit
 from meetpoint.accounts.api_auth import member_auth, require_role
 from meetpoint.outreach import actions, queries
 from meetpoint.outreach.records import EncounterIn, OverdoseIn
@@ -179,6 +180,14 @@ def summary(request: HttpRequest, params: Query[SummaryQuery]):
         raise HttpError(400, "'to' is before 'from'.")
     site = queries.site_for(request.auth, params.site) if params.site else None
     numbers = summarize([organization.pk], params.from_, params.to, [site.pk] if site else None)
+    period = {
+        "from": params.from_.isoformat(),
+        "to": params.to.isoformat(),
+        "site": str(site.pk) if site else "",
+    }
+    audit.record(
+        "outreach.summary.export", request=request, membership=request.auth, detail={**period, "via": "api"}
+    )
     return {
         "organization": organization.slug,
         "start": params.from_,
@@ -219,4 +228,12 @@ def create_overdose(request: HttpRequest, payload: OverdoseIn):
 def list_overdoses(request: HttpRequest, limit: int = 100):
     """The organization's overdose reports, newest first (they hold no identity, so every role may read them)."""
     limit = max(1, min(limit, 1000))
-    return [_overdose_out(report) for report in queries.overdose_reports(request.auth)[:limit]]
+    reports = [_overdose_out(report) for report in queries.overdose_reports(request.auth)[:limit]]
+    audit.record_list(
+        "outreach.overdose.list",
+        request=request,
+        membership=request.auth,
+        count=len(reports),
+        filters={"limit": limit},
+    )
+    return reports

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
+from meetpoint.accounts import audit
 from meetpoint.accounts.permissions import membership_required
 from meetpoint.outreach import actions, queries
 from meetpoint.outreach.models import (
@@ -128,6 +129,8 @@ def entry(request):
     if not site_id and sites:
         site_id = str(sites[0].pk)
     remembered = defaults["items"].get(site_id or "", {})
+    recent = queries.recent_encounters(membership, 10)
+    audit.record_list("outreach.encounter.list", request=request, count=len(recent), filters={"recent": 10})
     items = sorted(
         catalog.values(),
         key=lambda item: (
@@ -160,7 +163,7 @@ def entry(request):
         "test_results": TestResult.choices,
         "tests": (("hiv", "HIV"), ("hcv", "HCV"), ("sti", "STI")),
         "defaults_json": json.dumps(defaults["items"]),
-        "recent": queries.recent_encounters(membership, 10),
+        "recent": recent,
         "post": request.POST if errors else {},
     }
     return render(request, "outreach/entry.html", context, status=400 if errors else 200)
@@ -264,11 +267,13 @@ def overdoses(request):
         else:
             messages.success(request, _("Overdose report saved."))
             return redirect("outreach:overdoses")
+    reports = queries.overdose_reports(membership)[:100]
+    audit.record_list("outreach.overdose.list", request=request, count=len(reports), filters={"newest": 100})
     return render(
         request,
         "outreach/overdoses.html",
         {
-            "reports": queries.overdose_reports(membership)[:100],
+            "reports": reports,
             "may_record": membership.role in RECORDERS,
             "errors": errors,
             "post": request.POST if errors else {},
@@ -287,11 +292,11 @@ def overdoses(request):
 @membership_required(roles=RECORDERS)
 def duplicates(request):
     """Possible duplicate participants (codes one character apart) for staff to merge or dismiss."""
-    return render(
-        request,
-        "outreach/duplicates.html",
-        {"duplicates": participant_queries.open_duplicates(request.membership)},
+    found = participant_queries.open_duplicates(request.membership)
+    audit.record_list(
+        "participants.duplicate.list", request=request, count=len(found), filters={"status": "open"}
     )
+    return render(request, "outreach/duplicates.html", {"duplicates": found})
 
 
 @require_POST
@@ -300,10 +305,12 @@ def resolve_duplicate(request, pk: int, decision: str):
     duplicate = participant_queries.duplicate_for(request.membership, pk)
     if decision == "merge":
         try:
-            participant_actions.merge_participants(request.membership, duplicate)
+            survivor = participant_actions.merge_participants(request.membership, duplicate)
         except participant_actions.ParticipantError as error:
             messages.error(request, str(error))
         else:
+            merged = {"merged": str(duplicate.participant_id), "possible_duplicate": duplicate.pk}
+            audit.record("participants.merge", request=request, obj=survivor, detail=merged)
             messages.success(request, _("Participants merged: their encounters now count as one person."))
     elif decision == "dismiss":
         participant_actions.dismiss_duplicate(request.membership, duplicate)

@@ -17,10 +17,17 @@ from meetpoint.accounts.roles import PARTICIPANT_LEVEL_ROLES
 from meetpoint.directory.models import Service
 from meetpoint.participants.models import Participant
 from meetpoint.referrals import consent_rules, lifecycle
-from meetpoint.referrals.models import Consent, Notification, Referral, ReferralTransition
+from meetpoint.referrals.models import (
+    CONTACT_DETAIL_MAX_LENGTH,
+    Consent,
+    Notification,
+    Referral,
+    ReferralTransition,
+)
 from meetpoint.screening.models import Screening
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+DIRECT_METHODS = ("phone", "text", "email")  # the methods that come with a contact detail
 
 
 class ReferralError(Exception):
@@ -135,8 +142,10 @@ def validate_new_referral(membership: Membership, data: dict) -> tuple[dict, dic
         errors["contact_detail"] = "Give the phone number the receiver may call or text."
     elif method == "email" and not EMAIL_PATTERN.match(detail):
         errors["contact_detail"] = "Give the email address the receiver may write to."
+    elif method in DIRECT_METHODS and len(detail) > CONTACT_DETAIL_MAX_LENGTH:
+        errors["contact_detail"] = f"Give at most {CONTACT_DETAIL_MAX_LENGTH} characters."
     clean["contact_method"] = method
-    clean["contact_detail"] = detail if method in ("phone", "text", "email") else ""
+    clean["contact_detail"] = detail if method in DIRECT_METHODS else ""
     screening = None
     if data.get("screening_id"):
         try:

@@ -48,7 +48,9 @@ class ReferralIn(Schema):
     reason: str
     urgency: str = "routine"
     contact_method: str = "via_sender"
-    contact_detail: str = ""
+    contact_detail: str = Field(
+        "", description="Phone number or email address for phone, text or email (at most 255 characters)."
+    )
     screening_id: uuid.UUID | None = None
     participant_id: uuid.UUID | None = None
     send: bool = True
@@ -118,6 +120,12 @@ class ReferralOut(Schema):
     participant_id: uuid.UUID | None = None
     contact_method: str | None = None
     contact_detail: str | None = None
+    contact_purged_at: datetime | None = Field(
+        None, description="When the contact detail and method were removed under the retention rule."
+    )
+    contact_unreadable: bool = Field(
+        False, description="True when a contact detail is stored but none of the site's keys decrypts it."
+    )
     status_reason_code: str = ""
     status_reason: str | None = None
     consent_required: bool
@@ -223,6 +231,8 @@ def referral_out(view: ReferralView, *, with_history: bool = True) -> dict:
         "participant_id": view.participant.pk if view.participant is not None else None,
         "contact_method": view.contact_method,
         "contact_detail": view.contact_detail,
+        "contact_purged_at": view.contact_purged_at,
+        "contact_unreadable": view.contact_unreadable,
         "status_reason_code": r.status_reason_code,
         "status_reason": view.status_reason,
         "consent_required": r.needs_consent,
@@ -277,6 +287,13 @@ def list_referrals(
     query = queries.referral_box(membership, box, state)
     total = query.count()
     chunk = query[(page - 1) * size : page * size]
+    audit.record_list(
+        "referral.list",
+        request=request,
+        membership=membership,
+        count=len(chunk),
+        filters={"box": box, "state": state, "page": page, "size": size},
+    )
     return {
         "total_items": total,
         "page_number": page,

@@ -47,9 +47,12 @@ def referral_bundle(view: ReferralView) -> dict:
     if not view.restricted:
         service_request["category"] = [{"text": referral.get_reason_category_display()}]
         service_request["reasonCode"] = [{"text": view.reason}]
-        contact = referral.get_contact_method_display()
-        if view.contact_detail:
-            contact += f": {view.contact_detail}"
+        if view.contact_purged_at:
+            contact = f"removed under the retention rule on {timezone.localdate(view.contact_purged_at).isoformat()}"
+        else:
+            contact = referral.get_contact_method_display()
+            if view.contact_detail:
+                contact += f": {view.contact_detail}"
         service_request["patientInstruction"] = f"Contact preference: {contact}"
         supporting = []
         if view.screening is not None:

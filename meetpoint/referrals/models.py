@@ -7,9 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from meetpoint.accounts.models import Organization
 from meetpoint.directory.models import Service
+from meetpoint.fields import EncryptedTextField
 from meetpoint.participants.models import Participant
 from meetpoint.referrals import consent_rules, lifecycle
 from meetpoint.screening.models import Screening
+
+CONTACT_DETAIL_MAX_LENGTH = 255
 
 
 class Referral(models.Model):
@@ -42,11 +45,13 @@ class Referral(models.Model):
     )
     urgency = models.CharField(max_length=16, choices=Urgency.choices, default=Urgency.ROUTINE)
     contact_method = models.CharField(
-        max_length=16, choices=ContactMethod.choices, default=ContactMethod.VIA_SENDER
+        max_length=16, choices=ContactMethod.choices, default=ContactMethod.VIA_SENDER, blank=True
     )
-    # The only direct contact detail of the person (a phone number or email address). Kept in this one field so
-    # field-level encryption can wrap it later.
-    contact_detail = models.CharField(max_length=255, blank=True)
+    # The only direct contact detail of the person (a phone number or email address, at most
+    # CONTACT_DETAIL_MAX_LENGTH characters): encrypted at rest, and cleared with the method by
+    # `meetpoint purge_expired` once its retention has passed (retention.py), which sets contact_purged_at.
+    contact_detail = EncryptedTextField(blank=True)
+    contact_purged_at = models.DateTimeField(null=True, blank=True)
     needs_consent = models.BooleanField(default=False)  # discloses substance-use information (42 CFR Part 2)
     state = models.CharField(
         max_length=20, choices=list(lifecycle.STATE_LABELS.items()), default=lifecycle.DRAFT, db_index=True

@@ -3,6 +3,7 @@ else (404); only staff and admins see participant-level detail (403 otherwise); 
 only while disclosure is allowed (no consent needed, or a consent in force). Pages, API and FHIR all use
 `referral_view`, so redaction is decided in one place."""
 
+import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,10 +12,13 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from meetpoint import crypto
 from meetpoint.accounts.models import Membership
 from meetpoint.accounts.roles import PARTICIPANT_LEVEL_ROLES
 from meetpoint.referrals import actions, lifecycle
 from meetpoint.referrals.models import Consent, Notification, Referral, ReferralTransition
+
+logger = logging.getLogger(__name__)
 
 
 def visible_referrals(membership: Membership) -> QuerySet[Referral]:
@@ -103,7 +107,9 @@ class ReferralView:
     screening: object | None = None
     participant: object | None = None
     contact_method: str | None = None
-    contact_detail: str | None = None
+    contact_detail: str | None = None  # decrypted here, and only for a member allowed to see it
+    contact_purged_at: datetime | None = None  # removed under the retention rule (retention.py)
+    contact_unreadable: bool = False  # stored, but no configured key opens it (logged as an error)
     status_reason: str | None = None
     consent: Consent | None = None  # the consent in force (or the latest, for the sender)
     consent_in_force: bool = False
@@ -133,7 +139,8 @@ def referral_view(
         view.screening = referral.screening
         view.participant = referral.participant
         view.contact_method = referral.contact_method
-        view.contact_detail = referral.contact_detail
+        view.contact_purged_at = referral.contact_purged_at
+        view.contact_detail, view.contact_unreadable = _contact_detail(referral)
         view.status_reason = referral.status_reason
         view.consent = in_force or (consents[0] if consents and side == lifecycle.SENDER else None)
     elif side == lifecycle.RECEIVER and referral.status_reason and _reason_written_by_receiver(referral):
@@ -155,6 +162,15 @@ def referral_view(
             )
         )
     return view
+
+
+def _contact_detail(referral: Referral) -> tuple[str, bool]:
+    """The decrypted contact detail, or ("", True) when no configured key opens it."""
+    try:
+        return crypto.reveal(referral.contact_detail), False
+    except crypto.FieldKeyError as problem:
+        logger.error("Referral %s: its contact detail cannot be decrypted. %s", referral.pk, problem)
+        return "", True
 
 
 def _reason_written_by_receiver(referral: Referral) -> bool:

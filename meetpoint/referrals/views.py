@@ -16,7 +16,7 @@ from meetpoint.accounts import audit
 from meetpoint.accounts.permissions import membership_required
 from meetpoint.accounts.roles import PARTICIPANT_LEVEL_ROLES
 from meetpoint.directory.models import Service
-from meetpoint.referrals import actions, consent_rules, lifecycle, metrics, queries
+from meetpoint.referrals import actions, consent_rules, lifecycle, metrics, queries, retention
 from meetpoint.referrals.forms import ConsentForm, ReferralForm
 from meetpoint.referrals.models import Referral
 from meetpoint.screening.models import Screening
@@ -46,6 +46,12 @@ def box(request: HttpRequest, box: str) -> HttpResponse:
     if state not in lifecycle.STATES:
         state = None
     page = Paginator(queries.referral_box(membership, box, state), 25).get_page(request.GET.get("page"))
+    audit.record_list(
+        "referral.list",
+        request=request,
+        count=len(page.object_list),
+        filters={"box": box, "state": state, "page": page.number},
+    )
     now = timezone.now()
     rows = [
         {
@@ -174,6 +180,7 @@ def _detail_context(request, referral: Referral) -> dict:
         "state_labels": lifecycle.STATE_LABELS,
         "may_consent": view.side == lifecycle.SENDER and referral.is_open,
         "right_to_revoke": consent_rules.RIGHT_TO_REVOKE,
+        "retention_days": retention.retention_days(),
     }
 
 

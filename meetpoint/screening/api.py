@@ -333,13 +333,15 @@ def list_screenings(
     except PermissionDenied as error:
         _forbidden(error)
     total = screenings.count()
-    rows = screenings[(page - 1) * size : page * size]
-    return {
-        "total_items": total,
-        "page_number": page,
-        "size": size,
-        "contents": [_screening_out(s) for s in rows],
-    }
+    rows = [_screening_out(s) for s in screenings[(page - 1) * size : page * size]]
+    audit.record_list(
+        "screening.list",
+        request=request,
+        membership=request.auth,
+        count=len(rows),
+        filters={"instrument": instrument, "risk_level": risk_level, "page": page, "size": size},
+    )
+    return {"total_items": total, "page_number": page, "size": size, "contents": rows}
 
 
 @router.get(
@@ -361,7 +363,9 @@ def _own_screening(request: HttpRequest, screening_id: uuid.UUID):
 
 @router.get("/screenings/{screening_id}", auth=member_auth, response=ScreeningOut, summary="One screening")
 def screening_detail(request: HttpRequest, screening_id: uuid.UUID):
-    return _screening_out(_own_screening(request, screening_id))
+    screening = _own_screening(request, screening_id)
+    audit.record("screening.view", request=request, membership=request.auth, obj=screening)
+    return _screening_out(screening)
 
 
 @router.get(
@@ -394,6 +398,9 @@ def screening_services(
     open_now: bool = False,
 ):
     screening = _own_screening(request, screening_id)
+    audit.record(
+        "screening.view", request=request, membership=request.auth, obj=screening, detail={"for": "services"}
+    )
     near: Near = default_near(screening, request.auth)
     if (lat is None) != (lon is None):
         raise HttpError(400, "Give both lat and lon.")

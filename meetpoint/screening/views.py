@@ -50,6 +50,12 @@ def index(request):
         page = Paginator(queries.screenings_for(membership, instrument=chosen), 25).get_page(
             request.GET.get("page")
         )
+        audit.record_list(
+            "screening.list",
+            request=request,
+            count=len(page.object_list),
+            filters={"instrument": chosen, "page": page.number},
+        )
         context.update(page=page, chosen=chosen, instruments=all_instruments(), may_screen=True)
     return render(request, "screening/index.html", context)
 
@@ -146,6 +152,7 @@ def _near_from_request(request, screening):
 @membership_required
 def detail(request, screening_id):
     screening = queries.screening_for(request.membership, screening_id)
+    audit.record("screening.view", request=request, obj=screening)
     near, problems = _near_from_request(request, screening)
     groups = help_for(screening.result, near, request.membership) if not problems else []
     context = {

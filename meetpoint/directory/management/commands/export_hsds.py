@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from meetpoint.accounts import audit
 from meetpoint.directory.hsds.export import ExportInvalid, export_directory
 
 
@@ -39,6 +40,11 @@ class Command(BaseCommand):
                 "nothing was written."
             ) from None
         counts = result.counts
+        audit.record_command(
+            "directory.hsds.export",
+            command="export_hsds",
+            detail={"folder": str(target.resolve()), "confidential_places": include_confidential, **counts},
+        )
         kind = "PARTNER-INTERNAL (exact confidential places)" if include_confidential else "public"
         self.stdout.write(
             f"Wrote a {kind} HSDS 3.1 export to {target}: {counts['services']} services, "

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from meetpoint.accounts import audit
 from meetpoint.directory.hsds.importer import ImportFailed, UnsafeInput, max_file_bytes, run_import
 
 
@@ -73,6 +74,18 @@ class Command(BaseCommand):
                 self.stderr.write(str(problem))
         for note in result.notes:
             self.stdout.write(note)
+        audit.record_command(
+            "directory.hsds.import",
+            command="import_hsds",
+            detail={
+                "path": str(Path(path).resolve()),
+                "files": len(result.files),
+                "records": result.records,
+                "created": dict(result.summary.created),
+                "updated": dict(result.summary.updated),
+                "warnings": len(warnings),
+            },
+        )
         created = ", ".join(f"{n} {t}" for t, n in sorted(result.summary.created.items())) or "nothing"
         updated = ", ".join(f"{n} {t}" for t, n in sorted(result.summary.updated.items())) or "nothing"
         self.stdout.write(

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from meetpoint.accounts import audit
 from meetpoint.maintenance.archive import BackupError, back_up
 
 
@@ -29,4 +30,9 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         except OSError as error:
             raise CommandError(f"Cannot write {path}: {error.strerror or error}.") from error
+        audit.record_command(
+            "maintenance.backup",
+            command="backup",
+            detail={"file": str(path.resolve()), "tables": summary.tables, "rows": summary.rows},
+        )
         self.stdout.write(f"Backed up {summary.tables} tables, {summary.rows:,} rows to {path}.")

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from meetpoint.accounts import audit
 from meetpoint.maintenance.archive import BackupError, restore
 
 
@@ -23,6 +24,17 @@ class Command(BaseCommand):
             summary = restore(options["path"], force=options["force"], progress=self.stderr.write)
         except BackupError as error:
             raise CommandError(str(error)) from error
+        # Appended to the restored log, whose chain it continues: the restore itself stays on record.
+        audit.record_command(
+            "maintenance.restore",
+            command="restore",
+            detail={
+                "file": options["path"],
+                "tables": summary.tables,
+                "rows": summary.rows,
+                "force": options["force"],
+            },
+        )
         self.stdout.write(
             f"Restored {summary.tables} tables, {summary.rows:,} rows from {options['path']}; "
             "counts and checksums match the backup."

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
+from meetpoint.accounts import audit
 from meetpoint.accounts.queries import organization_by_ref
 from meetpoint.needs.actions import ImportRefused, import_area_data
 
@@ -44,4 +45,10 @@ class Command(BaseCommand):
             for line, problem in refused.result.problems:
                 self.stderr.write(f"{path.name}:{line}: {problem}")
             raise CommandError(str(refused)) from None
+        audit.record_command(
+            "needs.area_data.import",
+            command="import_area_data",
+            organization=membership.organization if membership else None,
+            detail={"file": str(path.resolve()), "layout": layout, "rows": done.rows, "source": source},
+        )
         self.stdout.write(self.style.SUCCESS(f"Imported {done.rows} area(s) from {path.name} ({layout})."))

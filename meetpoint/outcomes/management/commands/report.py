@@ -8,7 +8,7 @@ from django.http import Http404
 
 from meetpoint.accounts.queries import organization_by_ref
 from meetpoint.directory.models import Location, Service
-from meetpoint.outcomes.exports import FORMATS, report_file
+from meetpoint.outcomes.exports import FORMATS, log_report_export, report_file
 from meetpoint.outcomes.places import uuids
 from meetpoint.outcomes.reports import ReportError, build_report
 
@@ -54,9 +54,11 @@ class Command(BaseCommand):
             if kind in ("xlsx", "pdf"):
                 raise CommandError("--out - works for json and csv only; give a file name")
             self.stdout.write(body.decode())
+            log_report_export(built, kind, via="standard output")
             return
         try:
             Path(out).write_bytes(body)
         except OSError as problem:
             raise CommandError(f"cannot write {out}: {problem}") from problem
+        log_report_export(built, kind, via=str(Path(out).resolve()))
         self.stdout.write(f"wrote {out} ({len(body):,} bytes): {built.summary}")

@@ -3,6 +3,7 @@ import csv
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
+from meetpoint.accounts import audit
 from meetpoint.accounts.queries import organization_by_ref
 from meetpoint.outreach.importer import EncounterImport, LayoutError
 
@@ -70,6 +71,20 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{result.bad} bad row(s) of {result.rows}; nothing was written. Fix them, or use --skip-bad-rows."
             )
+        audit.record_command(
+            "outreach.encounters.import",
+            command="import_encounters",
+            organization=organization,
+            detail={
+                "file": path,
+                "rows": result.rows,
+                "written": result.written,
+                "supply_lines": result.supply_lines,
+                "new_participants": result.new_participants,
+                "already_stored": result.already_stored,
+                "bad": result.bad,
+            },
+        )
         summary = (
             f"{result.written} encounters written ({result.supply_lines} supply lines, {result.new_participants} "
             f"new participants), {result.already_stored} already stored, {result.bad} bad"

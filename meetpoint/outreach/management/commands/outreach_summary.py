@@ -4,6 +4,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
+from meetpoint.accounts import audit
 from meetpoint.accounts.queries import organization_by_ref
 from meetpoint.outreach import actions
 from meetpoint.outreach.summary import summarize
@@ -50,3 +51,9 @@ class Command(BaseCommand):
             **numbers,
         }
         self.stdout.write(json.dumps(body, indent=2))
+        audit.record_command(
+            "outreach.summary.export",
+            command="outreach_summary",
+            organization=organization,
+            detail={"from": body["start"], "to": body["end"], "site": body["site"] or ""},
+        )
