@@ -76,10 +76,13 @@ def find_or_create_participant(organization, code: str, demographics: dict | Non
             participant = Participant.objects.create(
                 organization=organization, code_hash=code_hash, **cleaned
             )
-            for other in near_duplicates(organization, code):
-                PossibleDuplicate.objects.get_or_create(
-                    organization=organization, participant=participant, similar_to=other
-                )
+            # A new participant has no flags yet: one statement (and one audit event) for all of them.
+            PossibleDuplicate.objects.bulk_create(
+                [
+                    PossibleDuplicate(organization=organization, participant=participant, similar_to=other)
+                    for other in near_duplicates(organization, code)
+                ]
+            )
     except IntegrityError:
         # Another request created the same participant a moment ago (two phones syncing one code): use theirs.
         return find_or_create_participant(organization, code, demographics)
