@@ -48,7 +48,7 @@ audit: install
 # A production configuration (DEBUG off, HTTPS, secrets from the environment) must pass Django's deployment
 # checks and Meetpoint's own with no warning. The secrets here are throwaway ones made for the check.
 check-deploy: install
-	DEBUG=0 MEETPOINT_HTTPS=1 ALLOWED_HOSTS=meetpoint.example.org MEETPOINT_VAR_DIR=$$(mktemp -d) \
+	DEBUG=0 MEETPOINT_HTTPS=1 ALLOWED_HOSTS=meetpoint.example.org MEETPOINT_VAR_DIR=$(CURDIR)/var/check-deploy \
 	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	MEETPOINT_FIELD_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	$(BIN)/meetpoint check --deploy --fail-level WARNING

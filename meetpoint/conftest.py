@@ -10,6 +10,16 @@ def world(db):
 
 
 @pytest.fixture(autouse=True)
+def _english():
+    """Each test starts in English: a request made in Spanish leaves its language active on the thread, and the
+    next test on the same worker would otherwise see Spanish text (notifications, messages)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Argon2 is deliberately slow; tests check behaviour, not hashing cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -10,6 +10,7 @@ import getpass
 import hashlib
 import json
 import socket
+from contextlib import contextmanager
 
 from django.db import connection, transaction
 
@@ -88,7 +89,8 @@ def record(
             object_type=object_type,
             object_id=str(object_id),
             detail=detail or {},
-            ip_address=client_ip(request),
+            # A visitor who is not signed in (a survey answer, a public sign-up) is not tied to an address.
+            ip_address=client_ip(request) if user is not None else None,
             previous_hash=previous,
         )
         event.entry_hash = _entry_hash(previous, event)
@@ -133,6 +135,15 @@ def _operator() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no name for this uid (some containers)
         return ""
+
+
+@contextmanager
+def command_transaction():
+    """A command's transaction that will end with an audit event: it takes the audit chain's lock first, in the
+    same order as requests do (chain head, then rows), so a command and a request never deadlock."""
+    with transaction.atomic():
+        lock_chain_head()
+        yield
 
 
 def record_command(action: str, *, command: str, organization=None, detail: dict | None = None) -> AuditEvent:

@@ -549,6 +549,7 @@ def _answer_key(query: SearchQuery, membership) -> tuple | None:
     token = search_cache.version()
     if token is None:
         return None
+    taxonomy.follow_version(token)
     asked = tuple(
         (name, tuple(value) if isinstance(value, list) else value)
         for name, value in ((f.name, getattr(query, f.name)) for f in fields(query))

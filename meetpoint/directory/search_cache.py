@@ -1,5 +1,5 @@
 # ruff: noqa: S608 -- every statement is built from the table names below, never from input.
-"""Answers of directory search kept in memory until the directory changes or the minute turns.
+"""Answers of directory search kept until the directory changes or an opening hour they read opens or closes.
 
 Why: the same few searches ("naloxone near me, open now") come in again and again, and the directory changes
 a few times a day. A search costs tens of milliseconds (about a thousand places and their opening hours
@@ -109,7 +109,7 @@ def uninstall(connection) -> None:
 
 
 def version() -> str | None:
-    """The directory's version token now (None if the table is missing or empty: then nothing is cached)."""
+    """The directory's version token now (None if its row is missing: then nothing is remembered)."""
     with default_connection.cursor() as cursor:
         cursor.execute(f"SELECT token FROM {TABLE} WHERE id = 1")
         row = cursor.fetchone()

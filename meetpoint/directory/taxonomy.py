@@ -78,6 +78,15 @@ def invalidate_cache(*args, **kwargs) -> None:
     _cache["at"] = 0.0
 
 
+def follow_version(version: str) -> None:
+    """Drops the cached tree when the directory changed since it was read (search passes the version it reads,
+    which every change of a taxonomy term replaces), so a search never resolves types with another process's
+    old tree."""
+    if _cache.get("version") != version:
+        invalidate_cache()
+        _cache["version"] = version
+
+
 def _tree() -> dict:
     if time.monotonic() - _cache["at"] > _CACHE_SECONDS:
         from meetpoint.directory.models import TaxonomyTerm

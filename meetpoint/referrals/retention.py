@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -128,7 +127,7 @@ def purge_expired_contacts(now: datetime | None = None, *, dry_run: bool = False
     records `referral.contact_purged` in the audit log once per organization involved, with counts only."""
     now = now or timezone.now()
     days = retention_days()
-    with transaction.atomic():
+    with audit.command_transaction():
         due = due_for_purge(now, days)
         result = PurgeResult(due=due, retention_days=days, dry_run=dry_run)
         for item in due:

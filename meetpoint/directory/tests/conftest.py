@@ -65,15 +65,6 @@ def service(organization, name, codes, locations, **extra):
     return actions.save_service(organization, data)
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    """Each test starts in English: a Spanish page request must not leak its language into the next test."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
-
-
 @pytest.fixture
 def taxonomy(db):
     load_taxonomy()

@@ -30,7 +30,7 @@ def _empty_store():
 def test_the_same_search_is_answered_from_memory(directory):
     first = search_services(NEAR, now=NOW)
     hits_before = search_cache.answers.hits
-    again = search_services(NEAR, now=NOW + timedelta(seconds=40))  # the same minute
+    again = search_services(NEAR, now=NOW + timedelta(seconds=40))  # nothing opens or closes in between
     assert search_cache.answers.hits == hits_before + 1
     assert names(again) == names(first) and again.total == first.total
 
@@ -220,3 +220,19 @@ def test_the_search_page_and_api_show_a_renamed_service_at_once(world, directory
     assert client.get("/api/v1/directory/search", {"text": "harbor"}).json()["results"][0]["service"][
         "name"
     ] == ("Harbor ED naloxone")
+
+
+def test_a_type_added_in_another_process_is_found_at_once(world, directory):
+    from meetpoint.directory import taxonomy
+    from meetpoint.directory.tests.conftest import service
+
+    query = SearchQuery(taxonomy_codes=["naloxone"])
+    search_services(query, now=NOW)
+    held_by_another_worker = dict(taxonomy._cache)  # its tree of types, read before the change below
+    naloxone = TaxonomyTerm.objects.filter(code="naloxone").first()
+    TaxonomyTerm.objects.create(code="naloxone-vending", name="Naloxone vending machine", parent=naloxone)
+    service(
+        world.outsider.organization, "Lobby vending machine", ["naloxone-vending"], [directory.hospital_site]
+    )
+    taxonomy._cache.update(held_by_another_worker)  # this process now holds the old tree, as another would
+    assert "Lobby vending machine" in names(search_services(query, now=NOW))

@@ -72,6 +72,11 @@ def test_anonymous_attendee_answers_before_and_after_and_is_paired(world, event)
     responses = SurveyResponse.objects.filter(event=event)
     assert responses.count() == 4
     assert set(responses.values_list("pairing_token", flat=True)) == {token}
+    # The audit log notes the answers but ties no address to a visitor who is not signed in.
+    from meetpoint.accounts.models import AuditEvent
+
+    logged = AuditEvent.objects.filter(object_type="education.surveyresponse")
+    assert logged.exists() and not logged.exclude(ip_address=None).exists()
 
 
 def test_post_survey_without_a_pre_survey_is_refused(world, event):

@@ -3,7 +3,6 @@ MEETPOINT_FIELD_KEYS, so older keys can then be removed. One transaction: exit 1
 opens with none of the keys (the message names the field and row)."""
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from meetpoint import crypto
 from meetpoint.accounts import audit
@@ -21,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             crypto.key_ring()
-            with transaction.atomic():
+            with audit.command_transaction():
                 counts = {}
                 for model, field in encrypted_fields():
                     rotated, current = self.rotate(model, field.attname)
