@@ -76,11 +76,6 @@ class Event(models.Model):
         return self.title
 
     @property
-    def partners(self) -> list[Organization]:
-        """The organizations that accepted the organizer's invitation: the only partners shown anywhere."""
-        return _accepted(self)
-
-    @property
     def is_training(self) -> bool:
         return self.kind in TRAINING_KINDS
 
