@@ -108,3 +108,22 @@ def sign_in(page, username: str, password: str = PASSWORD, next_url: str = "") -
         page.get_by_label("Code").fill(current_code(device))
         page.get_by_role("button", name="Continue").click()
         page.wait_for_load_state()
+
+
+def run_bench(module: str, *args: str):
+    """Runs `python -m bench.<module> ARGS` the way a person would, on the benchmark's own temporary database
+    (DATABASE_URL is left out), and returns the finished process: tests read its output, never its timings."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    return subprocess.run(  # noqa: S603 -- this interpreter and a module of the project's own bench package
+        [sys.executable, "-m", f"bench.{module}", *args],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )

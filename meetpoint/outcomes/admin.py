@@ -3,8 +3,24 @@ from django.contrib import admin
 from meetpoint.outcomes.models import OpenDataset, OpenRelease, SharedPackage, SharingAgreement
 
 
+class InspectionAdmin(admin.ModelAdmin):
+    """Shown, never added here: these records change only through outcomes.actions (validation, acceptance,
+    disclosure control). `frozen` records cannot be changed at all (what was delivered or published)."""
+
+    frozen = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return not self.frozen and super().has_change_permission(request, obj)
+
+
 @admin.register(SharingAgreement)
-class SharingAgreementAdmin(admin.ModelAdmin):
+class SharingAgreementAdmin(InspectionAdmin):
     list_display = (
         "sharer",
         "recipient",
@@ -16,41 +32,20 @@ class SharingAgreementAdmin(admin.ModelAdmin):
     )
     list_filter = ("time_grain", "place_grain")
     search_fields = ("sharer__name", "recipient__name")
-    # Agreements change only through outcomes.actions (validation, acceptance); the admin is for inspection.
-    readonly_fields = [f.name for f in SharingAgreement._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(SharedPackage)
-class SharedPackageAdmin(admin.ModelAdmin):
+class SharedPackageAdmin(InspectionAdmin):
     list_display = ("agreement", "period_label", "created", "checksum")
-    readonly_fields = [f.name for f in SharedPackage._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    frozen = True
 
 
 @admin.register(OpenDataset)
-class OpenDatasetAdmin(admin.ModelAdmin):
+class OpenDatasetAdmin(InspectionAdmin):
     list_display = ("title", "organization", "time_grain", "place_grain", "threshold", "withdrawn_at")
-    readonly_fields = [f.name for f in OpenDataset._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(OpenRelease)
-class OpenReleaseAdmin(admin.ModelAdmin):
+class OpenReleaseAdmin(InspectionAdmin):
     list_display = ("dataset", "period_label", "created", "checksum")
-    readonly_fields = [f.name for f in OpenRelease._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    frozen = True

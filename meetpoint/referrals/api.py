@@ -363,18 +363,25 @@ def read_notifications(request: HttpRequest, payload: MarkReadIn):
     return {"marked": actions.mark_notifications_read(membership, payload.ids or None)}
 
 
-@router.get("/{referral_id}", auth=member_auth, response=ReferralOut)
-def referral_detail(request: HttpRequest, referral_id: uuid.UUID):
+def _read_one(request: HttpRequest, referral_id: uuid.UUID, action: str, detail: dict | None = None):
+    """One referral read by staff of a side of it (404 for anyone else), logged as `action`; the membership."""
     membership = request.auth
     _check_visible(membership, referral_id)
     _staff(request)
     audit.record(
-        "referral.view",
+        action,
         request=request,
         membership=membership,
         object_type="referrals.referral",
         object_id=str(referral_id),
+        detail=detail,
     )
+    return membership
+
+
+@router.get("/{referral_id}", auth=member_auth, response=ReferralOut)
+def referral_detail(request: HttpRequest, referral_id: uuid.UUID):
+    membership = _read_one(request, referral_id, "referral.view")
     return referral_out(_view_of(membership, referral_id))
 
 
@@ -440,15 +447,5 @@ def revoke_consent(request: HttpRequest, referral_id: uuid.UUID, payload: Revoke
 @router.get("/{referral_id}/fhir", auth=member_auth, response=dict)
 def fhir_export(request: HttpRequest, referral_id: uuid.UUID):
     """FHIR R4 Bundle (ServiceRequest + Task [+ Consent]) per the HL7 SDOH Clinical Care guide."""
-    membership = request.auth
-    _check_visible(membership, referral_id)
-    _staff(request)
-    audit.record(
-        "referral.export",
-        request=request,
-        membership=membership,
-        object_type="referrals.referral",
-        object_id=str(referral_id),
-        detail={"format": "fhir"},
-    )
+    membership = _read_one(request, referral_id, "referral.export", {"format": "fhir"})
     return referral_bundle(_view_of(membership, referral_id))

@@ -1,24 +1,11 @@
 """The report benchmark runs end to end on its own temporary database and finds the registry's numbers equal to
 the hand-written aggregates over the raw rows and over the roll-ups (it asserts that; no timings here)."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[3]
+from meetpoint.testworld import run_bench
 
 
 def test_report_bench_runs_and_agrees_with_the_hand_written_sql():
-    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.report", "--quick", "--repeat", "1", "--registry-raw"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_bench("report", "--quick", "--repeat", "1", "--registry-raw")
     assert result.returncode == 0, result.stderr[-2000:]
     assert "rebuilt the daily roll-ups" in result.stdout
     assert "full report (totals, previous, weekly, by site)" in result.stdout

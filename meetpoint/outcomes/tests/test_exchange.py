@@ -242,3 +242,25 @@ def test_only_the_recipient_admin_accepts(world, records):
     actions.accept_agreement(world.coalition.admin, agreement)
     agreement.refresh_from_db()
     assert agreement.in_force(timezone.localdate() + timedelta(days=1))
+
+
+def test_site_administrator_inspects_agreements_and_packages_but_changes_none(client, world, activity):
+    from django.contrib.auth import get_user_model
+
+    from meetpoint.testworld import sign_in_verified
+
+    agreement = agreement_between(world, ["test_people_served"])
+    actions.run_exchanges(TODAY)
+    package = agreement.packages.order_by("period_label").first()
+    root = get_user_model().objects.create_superuser("root", "root@example.org", "a-long-admin-password")
+    sign_in_verified(client, root)
+    for model in ("sharingagreement", "sharedpackage", "opendataset", "openrelease"):
+        assert client.get(f"/admin/outcomes/{model}/").status_code == 200, model
+        assert client.get(f"/admin/outcomes/{model}/add/").status_code == 403, model
+    shown = client.get(f"/admin/outcomes/sharedpackage/{package.pk}/change/")
+    assert shown.status_code == 200 and package.checksum in shown.content.decode()
+    assert client.post(f"/admin/outcomes/sharedpackage/{package.pk}/change/", {}).status_code == 403
+    assert (
+        'name="threshold"'
+        not in client.get(f"/admin/outcomes/sharingagreement/{agreement.pk}/change/").content.decode()
+    )
