@@ -4,6 +4,8 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
+from meetpoint.errors import ActionError
+
 ERROR_SCHEMA = {
     "title": "Error",
     "type": "object",
@@ -75,6 +77,12 @@ def invalid_input(request: HttpRequest, exc: ValidationError):
         for error in exc.errors
     ]
     return api.create_response(request, {"detail": "Invalid input.", "errors": problems}, status=400)
+
+
+@api.exception_handler(ActionError)
+def refused(request: HttpRequest, exc: ActionError):
+    """Every action's refusal, in the documented `Error` shape, at the status the action chose."""
+    return api.create_response(request, exc.payload(), status=exc.status)
 
 
 @api.exception_handler(AuthenticationError)

@@ -9,25 +9,15 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from meetpoint.accounts.permissions import membership_required
+from meetpoint.errors import ActionError, NotAllowed
 
-
-class InvalidInput(Exception):
-    """Bad input, naming the field; `status` is the HTTP status a page or the API answers with."""
-
-    def __init__(self, field: str, message: str, status: int = 400) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
-        self.status = status
-
-
-class NotAllowed(Exception):
-    """The acting role may not do this (a 403)."""
+# The names pages have always used for the one error contract of meetpoint/errors.py.
+InvalidInput = ActionError
 
 
 def submit(
@@ -54,11 +44,13 @@ def submit(
         return page(400)
     try:
         result = action(form.cleaned_data)
-    except InvalidInput as problem:
-        form.add_error(problem.field if problem.field in form.fields else None, problem.message)
-        return page(problem.status)
     except NotAllowed as refusal:
         raise PermissionDenied(str(refusal)) from None
+    except ActionError as problem:
+        if problem.status == 404:
+            raise Http404(str(problem)) from None
+        form.add_error(problem.field if problem.field in form.fields else None, problem.message)
+        return page(problem.status)
     if done:
         messages.success(request, done)
     return then(result)
