@@ -266,7 +266,7 @@ def baseline_create(n, sender, receiver, service, user) -> list:
     ]
     t_prep = _prep(ReferralTransition, t_cols)
     t_sql = f"INSERT INTO {ReferralTransition._meta.db_table} ({', '.join(ReferralTransition._meta.get_field(c).column for c in t_cols)}) VALUES ({', '.join(['%s'] * len(t_cols))})"
-    n_cols = ["organization", "referral", "kind", "message", "created"]
+    n_cols = ["organization", "referral", "kind", "to_state", "created"]
     n_prep = _prep(Notification, n_cols)
     n_sql = f"INSERT INTO {Notification._meta.db_table} ({', '.join(Notification._meta.get_field(c).column for c in n_cols)}) VALUES ({', '.join(['%s'] * len(n_cols))})"
     ids = []
@@ -302,9 +302,7 @@ def baseline_create(n, sender, receiver, service, user) -> list:
             cursor.execute(
                 t_sql, t_prep((rid, "draft", "sent", "sender", sender.pk, user.pk, "", "", 2, now))
             )
-            cursor.execute(
-                n_sql, n_prep((receiver.pk, rid, "new_referral", "A new referral is waiting.", now))
-            )
+            cursor.execute(n_sql, n_prep((receiver.pk, rid, "new_referral", "", now)))
         ids.append(rid)
     return ids
 
@@ -339,7 +337,7 @@ def baseline_accept(ids, sender, receiver, user) -> None:
     ]
     t_prep = _prep(ReferralTransition, t_cols)
     t_sql = f"INSERT INTO {ReferralTransition._meta.db_table} ({', '.join(ReferralTransition._meta.get_field(c).column for c in t_cols)}) VALUES ({', '.join(['%s'] * len(t_cols))})"
-    n_cols = ["organization", "referral", "kind", "message", "created"]
+    n_cols = ["organization", "referral", "kind", "to_state", "created"]
     n_prep = _prep(Notification, n_cols)
     n_sql = f"INSERT INTO {Notification._meta.db_table} ({', '.join(Notification._meta.get_field(c).column for c in n_cols)}) VALUES ({', '.join(['%s'] * len(n_cols))})"
     for rid in ids:
@@ -359,9 +357,7 @@ def baseline_accept(ids, sender, receiver, user) -> None:
             cursor.execute(
                 t_sql, t_prep((rid, "sent", "accepted", "receiver", receiver.pk, user.pk, "", "", 3, now))
             )
-            cursor.execute(
-                n_sql, n_prep((sender.pk, rid, "state_changed", "A referral is now: Accepted.", now))
-            )
+            cursor.execute(n_sql, n_prep((sender.pk, rid, "state_changed", "accepted", now)))
 
 
 def _rate(n, seconds):

@@ -516,13 +516,7 @@ def revoke_consent(
         if not count:
             raise ReferralError(409, "There is no consent in force to revoke on this referral.", allowed=[])
         if referral.state != lifecycle.DRAFT:
-            _notify(
-                referral.receiver,
-                referral,
-                Notification.Kind.CONSENT_REVOKED,
-                "Consent was revoked for a referral: its details are no longer shared.",
-                now,
-            )
+            _notify(referral.receiver, referral, Notification.Kind.CONSENT_REVOKED, now)
     return count
 
 
@@ -542,9 +536,8 @@ def flag_overdue_referrals(now: datetime | None = None) -> int:
                 overdue_flagged_at=now
             ):
                 flagged += 1
-                message = "A referral has not been accepted in time."
-                _notify(referral.sender, referral, Notification.Kind.OVERDUE, message, now)
-                _notify(referral.receiver, referral, Notification.Kind.OVERDUE, message, now)
+                _notify(referral.sender, referral, Notification.Kind.OVERDUE, now)
+                _notify(referral.receiver, referral, Notification.Kind.OVERDUE, now)
     return flagged
 
 
@@ -576,26 +569,23 @@ def expire_referrals(now: datetime | None = None) -> int:
 # ----- notifications -----------------------------------------------------------------------------------------
 
 
-def _notify(organization, referral: Referral, kind: str, message: str, now) -> Notification:
+def _notify(organization, referral: Referral, kind: str, now, to_state: str = "") -> Notification:
+    """Stores what happened (the kind and the state), not a sentence: each reader reads it in their language."""
     return Notification.objects.create(
-        organization=organization, referral=referral, kind=kind, message=message, created=now
+        organization=organization, referral=referral, kind=kind, to_state=to_state, created=now
     )
 
 
 def _notify_transition(referral: Referral, frm: str, to: str, side: str, now) -> None:
     if to == lifecycle.SENT:
-        _notify(
-            referral.receiver, referral, Notification.Kind.NEW_REFERRAL, "A new referral is waiting.", now
-        )
+        _notify(referral.receiver, referral, Notification.Kind.NEW_REFERRAL, now)
         transaction.on_commit(lambda: email_new_referral(referral))
     elif to == lifecycle.EXPIRED:
-        message = "A referral expired: it was not accepted in time."
-        _notify(referral.sender, referral, Notification.Kind.EXPIRED, message, now)
-        _notify(referral.receiver, referral, Notification.Kind.EXPIRED, message, now)
+        _notify(referral.sender, referral, Notification.Kind.EXPIRED, now)
+        _notify(referral.receiver, referral, Notification.Kind.EXPIRED, now)
     elif frm != lifecycle.DRAFT:
         other = referral.receiver if side == lifecycle.SENDER else referral.sender
-        label = lifecycle.STATE_LABELS[to]
-        _notify(other, referral, Notification.Kind.STATE_CHANGED, f"A referral is now: {label}.", now)
+        _notify(other, referral, Notification.Kind.STATE_CHANGED, now, to_state=to)
 
 
 def email_new_referral(referral: Referral) -> int:

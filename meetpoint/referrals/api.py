@@ -348,7 +348,7 @@ def list_notifications(request: HttpRequest, unread: bool = False):
         {
             "id": n.pk,
             "kind": n.kind,
-            "message": n.message,
+            "message": n.text,
             "referral_id": n.referral_id,
             "created": n.created,
             "read": n.read_at is not None,

@@ -165,10 +165,30 @@ class Notification(models.Model):
     )
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    message = models.CharField(max_length=255)
+    # The state a "referral updated" notice is about; the sentence itself is written when it is read, in the
+    # reader's language (`text`), never stored in the language of the person who acted.
+    to_state = models.CharField(max_length=20, blank=True, default="")
     created = models.DateTimeField(default=timezone.now, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created"]
         indexes = [models.Index(fields=["organization", "read_at"], name="notification_org_unread")]
+
+    @property
+    def text(self) -> str:
+        """The notice as a sentence in the active language."""
+        if self.kind == self.Kind.STATE_CHANGED:
+            label = lifecycle.STATE_LABELS.get(self.to_state, self.to_state)
+            return _("A referral is now: %(state)s.") % {"state": label}
+        return str(NOTIFICATION_TEXTS.get(self.kind, self.get_kind_display()))
+
+
+NOTIFICATION_TEXTS = {
+    Notification.Kind.NEW_REFERRAL: _("A new referral is waiting."),
+    Notification.Kind.OVERDUE: _("A referral has not been accepted in time."),
+    Notification.Kind.EXPIRED: _("A referral expired: it was not accepted in time."),
+    Notification.Kind.CONSENT_REVOKED: _(
+        "Consent was revoked for a referral: its details are no longer shared."
+    ),
+}

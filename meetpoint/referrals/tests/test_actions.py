@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from meetpoint.directory.models import Service
 from meetpoint.referrals import actions
@@ -71,7 +71,7 @@ def test_sending_records_history_and_notifies_the_receiver_by_app_and_email(
     steps = list(referral.transitions.values_list("from_state", "to_state", "actor__username"))
     assert steps == [("", "draft", "riverbend-staff"), ("draft", "sent", "riverbend-staff")]
     note = Notification.objects.get(organization=receiver.organization)
-    assert note.kind == "new_referral" and note.message == "A new referral is waiting."
+    assert note.kind == "new_referral" and note.text == "A new referral is waiting."
     assert len(mail.outbox) == 2
     assert sorted(m.to[0] for m in mail.outbox) == [
         "northside-test-admin@northside.example",
@@ -131,10 +131,19 @@ def test_the_sender_learns_when_the_loop_closes(world, receiver, make_referral):
     referral = make_referral(category="social_needs")
     for state in ("accepted", "in_progress", "on_hold", "in_progress", "completed"):
         actions.transition_referral(receiver.staff, referral.pk, state)
-    messages = list(
-        Notification.objects.filter(organization=world.home.organization).values_list("message", flat=True)
-    )
-    assert "A referral is now: Completed." in messages
+    notices = Notification.objects.filter(organization=world.home.organization)
+    assert "A referral is now: Completed." in [notice.text for notice in notices]
+
+
+def test_a_notice_is_read_in_the_readers_language_not_the_actors(world, receiver, make_referral):
+    referral = make_referral(category="social_needs")
+    with translation.override("en"):
+        actions.transition_referral(receiver.staff, referral.pk, "accepted")
+    notice = Notification.objects.get(organization=world.home.organization, kind="state_changed")
+    with translation.override("es"):
+        assert notice.text == "Una derivación está ahora: Aceptada."
+    with translation.override("en"):
+        assert notice.text == "A referral is now: Accepted."
 
 
 def test_analysts_and_viewers_may_not_refer(world, service):
