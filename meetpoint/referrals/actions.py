@@ -11,9 +11,10 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from meetpoint.accounts.models import Membership
-from meetpoint.accounts.roles import PARTICIPANT_LEVEL_ROLES
+from meetpoint.accounts.roles import PARTICIPANT_LEVEL_ROLES, Role
 from meetpoint.directory.models import Service
 from meetpoint.participants.models import Participant
 from meetpoint.referrals import consent_rules, lifecycle
@@ -60,10 +61,21 @@ def expire_after() -> timedelta:
     return timedelta(hours=getattr(settings, "MEETPOINT_REFERRAL_EXPIRE_HOURS", 14 * 24))
 
 
+def _state(code: str) -> str:
+    """A state as a reader says it: "in progress", not in_progress."""
+    return str(lifecycle.STATE_LABELS.get(code, code)).lower()
+
+
+def _states(codes: list[str]) -> str:
+    return ", ".join(_state(code) for code in codes) or _("none")
+
+
 def _require_staff(membership: Membership) -> None:
     if membership.role not in PARTICIPANT_LEVEL_ROLES:
         raise ReferralError(
-            403, f"The {membership.role} role may not work on referrals (staff or admin only)."
+            403,
+            _("The %(role)s role may not work on referrals (staff or admin only).")
+            % {"role": Role(membership.role).label.lower()},
         )
 
 
@@ -83,7 +95,7 @@ def _visible_referral(membership: Membership, referral_id) -> Referral:
     query = visible_referrals(membership).filter(pk=rid).select_related("sender", "receiver", "service")
     referral = query.first()
     if referral is None:
-        raise ReferralError(404, "No such referral.")
+        raise ReferralError(404, _("No such referral."))
     return referral
 
 
@@ -312,14 +324,15 @@ def transition_referral(
     if to not in allowed:
         raise ReferralError(
             409,
-            f"A referral that is {referral.state} cannot become {to} by the {side}. "
-            f"Allowed: {', '.join(allowed) or 'none'}.",
+            _("A referral that is %(state)s cannot become %(to)s from your side. Allowed: %(allowed)s.")
+            % {"state": _state(referral.state), "to": _state(to), "allowed": _states(allowed)},
             allowed=allowed,
         )
     if expected_version is not None and expected_version != referral.version:
         raise ReferralError(
             409,
-            f"The referral was changed by someone else (it is now {referral.state}); reload and try again.",
+            _("The referral was changed by someone else (it is now %(state)s); reload and try again.")
+            % {"state": _state(referral.state)},
             allowed=allowed,
         )
     with transaction.atomic():
@@ -377,7 +390,8 @@ def _apply_transition(
         allowed = allowed_for(membership, fresh) if membership else []
         raise ReferralError(
             409,
-            f"Someone else changed this referral first (it is now {current}). Allowed: {', '.join(allowed) or 'none'}.",
+            _("Someone else changed this referral first (it is now %(state)s). Allowed: %(allowed)s.")
+            % {"state": _state(current or ""), "allowed": _states(allowed)},
             allowed=allowed,
         )
     ReferralTransition.objects.create(
@@ -480,11 +494,12 @@ def record_consent(
     referral = _visible_referral(membership, referral_id)
     _require_staff(membership)
     if membership.organization_id != referral.sender_id:
-        raise ReferralError(403, "Only the sending organization records the person's consent.")
+        raise ReferralError(403, _("Only the sending organization records the person's consent."))
     if not referral.is_open:
         raise ReferralError(
             409,
-            f"The referral is {referral.state}; a consent can only be added while it is open.",
+            _("The referral is %(state)s; a consent can only be added while it is open.")
+            % {"state": _state(referral.state)},
             allowed=[],
         )
     elements = _consent_elements(data, referral.sender.name, referral.receiver.name, referral.participant)
@@ -507,14 +522,16 @@ def revoke_consent(
     _require_staff(membership)
     if membership.organization_id != referral.sender_id:
         raise ReferralError(
-            403, "Only the sending organization records a revocation (the person tells them)."
+            403, _("Only the sending organization records a revocation (the person tells them).")
         )
     with transaction.atomic():
         count = Consent.objects.filter(referral=referral, revoked_at__isnull=True).update(
             revoked_at=now, revoked_by=membership.user, revocation_note=(note or "").strip()
         )
         if not count:
-            raise ReferralError(409, "There is no consent in force to revoke on this referral.", allowed=[])
+            raise ReferralError(
+                409, _("There is no consent in force to revoke on this referral."), allowed=[]
+            )
         if referral.state != lifecycle.DRAFT:
             _notify(referral.receiver, referral, Notification.Kind.CONSENT_REVOKED, now)
     return count

@@ -11,6 +11,7 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from meetpoint import crypto
 from meetpoint.accounts.models import Membership
@@ -156,7 +157,7 @@ def referral_view(
                 to_state=step.to_state,
                 side=step.side,
                 organization=step.organization.name if step.organization else "Meetpoint",
-                actor=step.actor.get_username() if step.actor else "system",
+                actor=step.actor.get_username() if step.actor else str(_("system")),
                 note="" if hide_note else step.note,
                 reason_code=step.reason_code,
             )

@@ -176,7 +176,6 @@ def _detail_context(request, referral: Referral) -> dict:
         "buttons": buttons,
         "reasons": lifecycle.NOT_COMPLETED_REASONS.items(),
         "needs_reason": lifecycle.NOT_COMPLETED in view.allowed,
-        "task_status": lifecycle.TASK_STATUS[referral.state],
         "state_labels": lifecycle.STATE_LABELS,
         "may_consent": view.side == lifecycle.SENDER and referral.is_open,
         "right_to_revoke": consent_rules.RIGHT_TO_REVOKE,

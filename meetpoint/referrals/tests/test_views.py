@@ -82,7 +82,7 @@ def test_receiver_accepts_and_completes_with_buttons_and_history(world, receiver
         {"to": "completed", "version": 3, "note": "Started treatment."},
     )
     page = client.get(f"/referrals/{referral.pk}/").content.decode()
-    assert "Completed" in page and "Started treatment." in page and "accepted → completed" in page
+    assert "Completed" in page and "Started treatment." in page and "Accepted → Completed" in page
 
 
 def test_an_illegal_or_stale_transition_shows_a_409_with_what_is_allowed(world, receiver, make_referral):
