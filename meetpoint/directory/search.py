@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from meetpoint.directory import search_cache, search_index, taxonomy
+from meetpoint.directory import search_cache, search_index, synonyms, taxonomy
 from meetpoint.directory.hours import Horizon, LocalClock, is_open
 from meetpoint.directory.visibility import PlaceView, place_of, sees_exact_locations
 
@@ -182,7 +182,16 @@ def service_conditions(query: SearchQuery, prefix: str = "", outer: str = "pk", 
         )
     # The terms a word names are looked up once per search (the conditions are built for several queries).
     memo = query.__dict__.setdefault("_term_hits", {})
-    for word in _words(query.text):
+    text, everyday = synonyms.split(query.text)
+    for synonym in everyday:
+        # An everyday phrase ("needle exchange", "narcan") finds the types it means, or the phrase itself.
+        types = taxonomy.term_ids_for_codes(synonym.types)
+        conditions.append(
+            Q(**{f"{prefix}name__icontains": synonym.phrase})
+            | Q(**{f"{prefix}description__icontains": synonym.phrase})
+            | Q(Exists(through.objects.filter(service_id=OuterRef(outer), taxonomyterm_id__in=types)))
+        )
+    for word in _words(text):
         if word not in memo:
             matched_terms = TaxonomyTerm.objects.filter(
                 Q(name__icontains=word) | Q(name_es__icontains=word) | Q(code__icontains=word)
