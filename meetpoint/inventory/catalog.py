@@ -25,6 +25,25 @@ CATALOG: tuple[tuple[str, str, str, str, int, int, bool], ...] = (
     ("sharps-container", "Sharps container", "other", "each", 1, 10, False),
 )
 
+# The names in Spanish, by code (the catalog's admin may edit them later like the English ones).
+SPANISH_NAMES = {
+    "syringe-1ml-27g": "Jeringa de 1 mL 27G",
+    "syringe-1ml-28g": "Jeringa de 1 mL 28G",
+    "syringe-half-ml-29g": "Jeringa de 0,5 mL 29G",
+    "syringe-3ml-25g": "Jeringa de 3 mL 25G",
+    "naloxone-nasal-4mg": "Naloxona en aerosol nasal 4 mg (kit de 2)",
+    "naloxone-nasal-8mg": "Naloxona en aerosol nasal 8 mg (kit de 2)",
+    "naloxone-nasal-3mg": "Naloxona en aerosol nasal 3 mg (kit de 2)",
+    "naloxone-im": "Naloxona intramuscular 0,4 mg/mL (kit de 2 viales)",
+    "fentanyl-test-strip": "Tira reactiva de fentanilo",
+    "xylazine-test-strip": "Tira reactiva de xilacina",
+    "wound-care-kit": "Kit de cuidado de heridas",
+    "safer-smoking-kit": "Kit para fumar más seguro",
+    "safer-sex-kit": "Kit de sexo más seguro",
+    "hygiene-kit": "Kit de higiene",
+    "sharps-container": "Contenedor para objetos punzantes",
+}
+
 # Low-stock threshold when the organization has set none for an item (by category, in the item's unit).
 DEFAULT_LOW_STOCK_BY_CATEGORY = {
     "syringe": 500,
@@ -39,11 +58,15 @@ DEFAULT_LOW_STOCK_BY_CATEGORY = {
 
 
 def load_catalog(supply_item_model) -> None:
-    """Create or update every catalog item (used by the data migration, so it takes the historical model)."""
+    """Create or update every catalog item (used by the data migrations, so it takes the historical model, which
+    has the Spanish name from migration 0004 on)."""
+    fields = {field.name for field in supply_item_model._meta.get_fields()}
     for code, name, category, unit, doses, ceiling, expiry in CATALOG:
+        spanish = {"name_es": SPANISH_NAMES.get(code, "")} if "name_es" in fields else {}
         supply_item_model.objects.update_or_create(
             code=code,
             defaults={
+                **spanish,
                 "name": name,
                 "category": category,
                 "unit": unit,

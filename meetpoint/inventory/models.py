@@ -20,6 +20,7 @@ class SupplyItem(models.Model):
 
     code = models.SlugField(max_length=40, unique=True)  # stable: used by imports, sync and reports
     name = models.CharField(max_length=120)
+    name_es = models.CharField(max_length=120, blank=True, default="")  # Spanish; English when blank
     category = models.CharField(max_length=20, choices=Category.choices)
     unit = models.CharField(max_length=20, default="each")  # "each", "kit", "box of 100"
     doses_per_unit = models.PositiveSmallIntegerField(default=1)  # naloxone kits hold 2 doses
@@ -31,6 +32,15 @@ class SupplyItem(models.Model):
         ordering = ["category", "name"]
 
     def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name a person reads, in the active language (Spanish when chosen and known), else English."""
+        from django.utils.translation import get_language
+
+        if (get_language() or "en").startswith("es") and self.name_es:
+            return self.name_es
         return self.name
 
 

@@ -224,6 +224,7 @@ def summary_page(request):
         "outreach/summary.html",
         {
             "numbers": numbers,
+            "items": _item_labels(numbers["items"]) if numbers else [],
             "start": start,
             "end": end,
             "site": site,
@@ -232,6 +233,14 @@ def summary_page(request):
         },
         status=400 if error else 200,
     )
+
+
+def _item_labels(quantities: dict[str, int]) -> list[tuple[str, int]]:
+    """Each supply code with the name a person reads, in the catalog's order."""
+    from meetpoint.inventory.models import SupplyItem
+
+    items = SupplyItem.objects.filter(code__in=quantities)
+    return [(item.label, quantities[item.code]) for item in items]
 
 
 @membership_required

@@ -186,3 +186,13 @@ def test_summary_page_default_range_is_the_last_30_days(world, sites):
     )
     page = world.client(world.home.analyst).get("/outreach/summary/")
     assert page.context["numbers"]["encounters"] == 1
+
+
+def test_summary_page_names_each_item_in_the_readers_language(world, sites, recorded):
+    client = world.client(world.home.staff)
+    english = client.get("/outreach/summary/", {"from": "2026-03-01", "to": "2026-03-03"}).content.decode()
+    assert "Xylazine test strip" in english and "xylazine-test-strip" not in english
+    assert "/api/v1/" not in english  # a page for outreach staff, not for developers
+    client.cookies["django_language"] = "es"
+    spanish = client.get("/outreach/summary/", {"from": "2026-03-01", "to": "2026-03-03"}).content.decode()
+    assert "Tira reactiva de xilacina" in spanish and "Kit de cuidado de heridas" in spanish
