@@ -91,6 +91,20 @@ def is_primary(value: int, threshold: int) -> bool:
     return 1 <= value <= threshold - 1
 
 
+def is_small(value: float | None, threshold: int = DEFAULT_THRESHOLD) -> bool:
+    """The small-number rule, for every page, API answer, export and chart: a count from 1 to K-1."""
+    return value is not None and 0 < value < threshold
+
+
+def small_count(value: float | None, threshold: int = DEFAULT_THRESHOLD) -> str:
+    """A count as a shared page shows it: 1 to K-1 become "<K"; zero and K or more are shown; None is "—"."""
+    if value is None:
+        return "—"
+    if is_small(value, threshold):
+        return f"<{threshold}"
+    return f"{value:,.0f}"
+
+
 def audit(
     cells: dict[Hashable, HeldCell], equations: Iterable[Equation], threshold: int
 ) -> list[AuditFinding]:
