@@ -151,3 +151,30 @@ def sub_periods(period: Period) -> list[Period]:
     if period.grain == "quarter":
         return months_of(period)
     return []
+
+
+def parts_of(outer: Period, grain: str) -> list[Period]:
+    """Every period of `grain` inside `outer` (a year's months or quarters, a quarter's months)."""
+    step = GRAIN_MONTHS[grain]
+    count = GRAIN_MONTHS[outer.grain] // step
+    return [period_starting(grain, _add_months(outer.start, step * i)) for i in range(count)]
+
+
+def unreleased_parts(periods: list[Period]) -> list[Period]:
+    """The periods never released that complete every partial nesting of `periods`: with a quarter and two of
+    its months released, the third month. The audit holds them as unknown figures so a quarter minus the
+    months already shared cannot give a month back that was never released."""
+    known = set(periods)
+    added: list[Period] = []
+    changed = True
+    while changed:
+        changed = False
+        for outer, parts, complete in nesting_equations(sorted(known)):
+            if complete:
+                continue
+            for part in parts_of(outer, parts[0].grain):
+                if part not in known:
+                    known.add(part)
+                    added.append(part)
+                    changed = True
+    return sorted(added)
