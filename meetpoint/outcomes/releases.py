@@ -305,6 +305,17 @@ def build_release(spec: ReleaseSpec, held=None) -> tuple[dict, dict]:
         for key in values:
             cells.pop(key, None)
         protection = disclosure.protect(values, equations, spec.threshold, held=cells, label=_label)
+        contradiction = None if protection.withheld else _contradiction(values, protection, equations, cells)
+        if contradiction is not None:
+            protection = disclosure.Protection(
+                status={key: disclosure.PRIMARY for key in values},
+                withheld=True,
+                reason=(
+                    f"withheld: {_label(contradiction.total)} no longer equals the sum of the figures already "
+                    "released for it (records arrived after they were released); publish a correction first, "
+                    "or the difference would reveal the late records"
+                ),
+            )
         for code in family:
             plan, table = plans[code], built[code]
             if protection.withheld:
@@ -344,6 +355,25 @@ def build_release(spec: ReleaseSpec, held=None) -> tuple[dict, dict]:
         "tables": [built[code] for code in ordered],
     }
     return contents, suppression
+
+
+def _contradiction(values: dict, protection, equations: list, cells: dict):
+    """An exact equation whose figures would all be published and do not add up: the difference is records
+    that arrived after an earlier release (a frozen fact), which this release must not give away."""
+
+    def shown(key):
+        if key in values:
+            return None if protection.status.get(key) else values[key]
+        cell = cells.get(key)
+        return cell.value if cell is not None and not cell.status else None
+
+    for equation in equations:
+        if not equation.exact or not any(key in values for key in (equation.total, *equation.members)):
+            continue
+        figures = [shown(key) for key in (equation.total, *equation.members)]
+        if all(f is not None for f in figures) and figures[0] != sum(figures[1:]):
+            return equation
+    return None
 
 
 def _table_head(code: str, indicator, protected: bool) -> dict:
