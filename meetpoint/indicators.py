@@ -36,6 +36,9 @@ class Indicator:
     additive: bool = True
     numerator: str | None = None  # ratio indicators are derived from two registered counts
     denominator: str | None = None
+    # Codes of the indicators that split this one into categories (e.g. a screening's results): the total is
+    # the sum of its categories, a relation the disclosure audit uses across every release a recipient holds.
+    categories: tuple[str, ...] = ()
     tags: tuple[str, ...] = field(default_factory=tuple)
 
     def value(self, scope: Scope, group_by: tuple[str, ...] = ()) -> dict[tuple, float]:

@@ -14,6 +14,7 @@ from meetpoint.directory import taxonomy
 from meetpoint.directory.hours import Slot, day_label, is_known_zone, overlapping
 from meetpoint.directory.models import (
     Address,
+    ExactPlaceGrant,
     Language,
     Location,
     Phone,
@@ -201,6 +202,7 @@ class LocationInput:
     is_confidential: bool = False
     public_area: str = ""
     transportation: str = ""
+    name_is_public: bool = False
     address_1: str = ""
     address_2: str = ""
     city: str = ""
@@ -240,6 +242,7 @@ def save_location(organization, data: LocationInput, location: Location | None =
             "latitude",
             "longitude",
             "is_confidential",
+            "name_is_public",
             "public_area",
             "transportation",
         ):
@@ -378,3 +381,56 @@ def _touch_owner(schedule: Schedule) -> None:
         Service.objects.filter(service_at_locations__location_id=schedule.location_id).update(
             last_modified=now
         )
+
+
+# --- Need to know: the partners that see this organization's confidential sites exactly ---
+
+
+def name_exact_place_partner(membership, partner_id) -> ExactPlaceGrant:
+    """The acting organization's admin names a partner whose members will see its confidential sites exactly."""
+    from meetpoint.accounts import audit
+    from meetpoint.accounts.models import Organization
+    from meetpoint.errors import ActionError, NotAllowed
+
+    if membership.role != "admin":
+        raise NotAllowed(_("Only an admin of the organization chooses who sees its confidential sites."))
+    partner = Organization.objects.filter(pk=partner_id).first() if partner_id else None
+    if partner is None:
+        raise ActionError("partner", _("Choose a partner organization."))
+    if partner.pk == membership.organization_id:
+        raise ActionError("partner", _("Your own organization always sees its sites."))
+    with transaction.atomic():
+        grant, created = ExactPlaceGrant.objects.get_or_create(
+            organization_id=membership.organization_id, partner=partner
+        )
+        if created:
+            audit.record(
+                "directory.confidential_partner.named",
+                membership=membership,
+                obj=grant,
+                detail={"partner": partner.name, "partner_id": str(partner.pk)},
+            )
+    return grant
+
+
+def remove_exact_place_partner(membership, partner_id) -> None:
+    from meetpoint.accounts import audit
+    from meetpoint.errors import NotAllowed, NotFound
+
+    if membership.role != "admin":
+        raise NotAllowed(_("Only an admin of the organization chooses who sees its confidential sites."))
+    with transaction.atomic():
+        grant = (
+            ExactPlaceGrant.objects.select_related("partner")
+            .filter(organization_id=membership.organization_id, partner_id=partner_id)
+            .first()
+        )
+        if grant is None:
+            raise NotFound(_("That partner is not on your list."))
+        audit.record(
+            "directory.confidential_partner.removed",
+            membership=membership,
+            obj=grant,
+            detail={"partner": grant.partner.name, "partner_id": str(grant.partner_id)},
+        )
+        grant.delete()

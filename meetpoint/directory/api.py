@@ -139,7 +139,7 @@ def _place_out(hit) -> dict | None:
     stop = hit.stop
     return {
         "id": location.pk,
-        "name": location.name if place.exact else "",
+        "name": place.name,
         "is_mobile": location.is_mobile,
         "exact": place.exact,
         "latitude": place.latitude,

@@ -178,7 +178,12 @@ class LocationForm(forms.Form):
         label=_("Longitude"), required=False, widget=forms.NumberInput(attrs={"step": "any"})
     )
     is_confidential = forms.BooleanField(
-        label=_("Confidential: show the public only an approximate area"), required=False
+        label=_("Confidential: only our organization and the partners we name see the exact place"),
+        required=False,
+    )
+    name_is_public = forms.BooleanField(
+        label=_("Show this confidential site's name to everyone (otherwise only its approximate area)"),
+        required=False,
     )
     public_area = forms.CharField(
         label=_("What the public sees instead (e.g. 'Near Elm Park' or 'Call for the location')"),
@@ -202,6 +207,7 @@ class LocationForm(forms.Form):
                 "latitude",
                 "longitude",
                 "is_confidential",
+                "name_is_public",
                 "public_area",
                 "transportation",
             )

@@ -39,7 +39,7 @@ from meetpoint.directory.hsds.api_schemas import (
 from meetpoint.directory.hsds.validation import HSDS_VERSION
 from meetpoint.directory.models import Service, Taxonomy, TaxonomyTerm
 from meetpoint.directory.search import SearchError, SearchQuery, search_services
-from meetpoint.directory.visibility import place_of
+from meetpoint.directory.visibility import confidential_condition, place_of
 
 hsds_router = Router(tags=["hsds"])
 
@@ -367,9 +367,7 @@ def list_service_at_locations(request: HttpRequest, filters: Query[ServiceFilter
     postcode = (filters.postcode or "").strip()
     if postcode:
         # A confidential site's address is not public, so the public cannot find it by its postcode.
-        matches = Q(location__addresses__postal_code__iexact=postcode)
-        if not membership:
-            matches &= Q(location__is_confidential=False)
+        matches = Q(location__addresses__postal_code__iexact=postcode) & confidential_condition(membership)
         queryset = queryset.filter(matches).distinct()
     if point:
         latitude, longitude, radius = point

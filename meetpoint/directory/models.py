@@ -88,7 +88,14 @@ class Location(models.Model):
     longitude = models.FloatField(null=True, blank=True)
     is_confidential = models.BooleanField(
         default=False,
-        help_text=_("Shown to the public only as an approximate area; exactly to signed-in partners."),
+        help_text=_(
+            "Shown exactly only to this organization and the partners it names; everyone else sees an "
+            "approximate area."
+        ),
+    )
+    name_is_public = models.BooleanField(
+        default=False,
+        help_text=_("A confidential site's name is shown to everyone (off: only its approximate area)."),
     )
     public_area = models.CharField(
         max_length=255,
@@ -108,6 +115,28 @@ class Location(models.Model):
 
     def __str__(self) -> str:
         return self.name or str(self.id)
+
+
+class ExactPlaceGrant(models.Model):
+    """An organization names a partner (e.g. one it refers with) whose members see its confidential sites
+    exactly: address, point, name. Kept by the organization's admins; see directory/visibility.py."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="exact_place_grants"
+    )
+    partner = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="exact_places_granted")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "partner"], name="exact_place_grant_once"),
+            models.CheckConstraint(
+                condition=~models.Q(organization=models.F("partner")), name="exact_place_grant_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} → {self.partner}"
 
 
 class Address(models.Model):

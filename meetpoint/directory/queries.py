@@ -104,3 +104,28 @@ def mobile_units_today(today=None) -> list[dict]:
         {"unit": unit, "stops": by_unit.get(unit.pk, []), "services": offered.get(unit.pk, [])}
         for unit in units
     ]
+
+
+def exact_place_partners(membership):
+    """The partners this organization named to see its confidential sites exactly."""
+    from meetpoint.directory.models import ExactPlaceGrant
+
+    return (
+        ExactPlaceGrant.objects.filter(organization_id=membership.organization_id)
+        .select_related("partner")
+        .order_by("partner__name")
+    )
+
+
+def possible_exact_place_partners(membership):
+    """Organizations with members that this organization has not named yet."""
+    from meetpoint.accounts.models import Organization
+
+    named = exact_place_partners(membership).values("partner_id")
+    return (
+        Organization.objects.filter(memberships__isnull=False)
+        .exclude(pk=membership.organization_id)
+        .exclude(pk__in=named)
+        .distinct()
+        .order_by("name")
+    )

@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 
 from meetpoint.directory import search_cache, search_index, synonyms, taxonomy
 from meetpoint.directory.hours import Horizon, LocalClock, is_open
-from meetpoint.directory.visibility import PlaceView, place_of, sees_exact_locations
+from meetpoint.directory.visibility import PlaceView, confidential_condition, place_of, viewer_key
 
 EARTH_RADIUS_KM = 6371.0088
 # A public point is rounded to 2 decimals (visibility.py); widen the box so no rounded site falls outside it.
@@ -247,6 +247,8 @@ class _Pair:
     is_confidential: bool = False
     is_mobile: bool = False
     public_area: str = ""
+    organization_id: object | None = None
+    name_is_public: bool = False
     open_now: bool = False
     stop: object | None = None
     distance_km: float | None = None
@@ -261,17 +263,19 @@ PAIR_COLUMNS = (
     "location__is_confidential",
     "location__is_mobile",
     "location__public_area",
+    "location__organization_id",
+    "location__name_is_public",
 )
 
 
 ID_LIST_LIMIT = 5000
 
 
-def _candidate_pairs(services, query: SearchQuery) -> list[_Pair]:
+def _candidate_pairs(services, query: SearchQuery, membership=None) -> list[_Pair]:
     from meetpoint.directory.models import Location, ServiceAtLocation
 
     if query.latitude is None or query.radius_km is None:
-        return _pairs_joined(services, query)
+        return _pairs_joined(services, query, membership)
     # Place first: one query joins the locations in the indexed box to their services and applies the service
     # filters there, so 100,000s of services shrink to the few hundred offered nearby. Mobile units (few) are
     # always candidates, since where they stand depends on the hour.
@@ -279,7 +283,7 @@ def _candidate_pairs(services, query: SearchQuery) -> list[_Pair]:
     box = (south - BOX_MARGIN_DEG, north + BOX_MARGIN_DEG, west - BOX_MARGIN_DEG, east + BOX_MARGIN_DEG)
     links = ServiceAtLocation.objects.filter(*service_conditions(query, "service__", "service_id"))
     if query.postcode:
-        links = links.filter(_postcode_condition(query.postcode))
+        links = links.filter(_postcode_condition(query.postcode, membership))
     term_ids = _term_ids(query)
     if term_ids is not None:
         # A service type and a box: the search index answers "links of services of these types at fixed
@@ -290,7 +294,7 @@ def _candidate_pairs(services, query: SearchQuery) -> list[_Pair]:
             pk__in=_indexed_links(term_ids, box),
         )
         if query.postcode:
-            boxed = boxed.filter(_postcode_condition(query.postcode))
+            boxed = boxed.filter(_postcode_condition(query.postcode, membership))
     else:
         boxed = links.filter(
             location__latitude__gte=box[0],
@@ -340,20 +344,20 @@ def _raw_rows(queryset) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _postcode_condition(postcode: str):
+def _postcode_condition(postcode: str, membership=None):
     from meetpoint.directory.models import Address
 
     return Q(
         Exists(Address.objects.filter(location_id=OuterRef("location_id"), postal_code__iexact=postcode))
-    )
+    ) & confidential_condition(membership)  # a confidential site's postcode is part of its exact address
 
 
-def _pairs_joined(services, query: SearchQuery) -> list[_Pair]:
+def _pairs_joined(services, query: SearchQuery, membership=None) -> list[_Pair]:
     from meetpoint.directory.models import ServiceAtLocation
 
     links = ServiceAtLocation.objects.filter(service__in=services)
     if query.postcode:
-        links = links.filter(_postcode_condition(query.postcode))
+        links = links.filter(_postcode_condition(query.postcode, membership))
     pairs = [_Pair(*row) for row in _raw_rows(links.values_list(*PAIR_COLUMNS))]
     if query.latitude is None and not query.postcode:
         # Services offered nowhere in particular (phone lines, online) still match non-spatial searches.
@@ -523,6 +527,10 @@ def _place(pair: _Pair, membership) -> PlaceView:
         latitude=pair.latitude,
         longitude=pair.longitude,
         public_area=pair.public_area,
+        organization_id=_as_uuid(pair.organization_id)
+        if pair.is_confidential and pair.organization_id
+        else None,
+        name_is_public=pair.name_is_public,
     )
     return place_of(stand_in, membership)
 
@@ -563,7 +571,7 @@ def _answer_key(query: SearchQuery, membership) -> tuple | None:
         (name, tuple(value) if isinstance(value, list) else value)
         for name, value in ((f.name, getattr(query, f.name)) for f in fields(query))
     )
-    return ("search", token, sees_exact_locations(membership), asked)
+    return ("search", token, viewer_key(membership), asked)
 
 
 def _answer(query: SearchQuery, membership, now: datetime) -> tuple[int, tuple, tuple]:
@@ -587,7 +595,7 @@ def _answer(query: SearchQuery, membership, now: datetime) -> tuple[int, tuple, 
         _schedule_state(pairs, horizon)
         return total, tuple(pairs), horizon.bounds()
 
-    pairs = _candidate_pairs(services, query)
+    pairs = _candidate_pairs(services, query, membership)
     if spatial:
         ordered = _nearest(pairs, query, membership, horizon)
     else:

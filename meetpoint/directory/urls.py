@@ -25,6 +25,7 @@ urlpatterns = [
         {"kind": "location"},
         name="location_hours_add",
     ),
+    path("manage/confidential-partners/", views.confidential_partners, name="confidential_partners"),
     path("manage/hours/<uuid:pk>/", views.schedule_edit, name="schedule_edit"),
     path("manage/hours/<uuid:pk>/delete/", views.schedule_delete, name="schedule_delete"),
 ]

@@ -152,15 +152,7 @@ def service_detail(request: HttpRequest, pk) -> HttpResponse:
 
 
 def _stop_place(location, row, membership):
-    from types import SimpleNamespace
-
-    stand_in = SimpleNamespace(
-        is_confidential=location.is_confidential,
-        latitude=row.stop_latitude,
-        longitude=row.stop_longitude,
-        public_area=location.public_area,
-    )
-    return place_of(stand_in, membership)
+    return place_of(location, membership, point=(row.stop_latitude, row.stop_longitude))
 
 
 def mobile_today(request: HttpRequest) -> HttpResponse:
@@ -174,7 +166,7 @@ def mobile_today(request: HttpRequest) -> HttpResponse:
                 _stop_place(entry["unit"], row, request.membership) if row.stop_latitude is not None else None
             )
             stops.append({"row": row, "place": place, "open_now": is_open(row, clock)})
-        units.append({**entry, "stops": stops})
+        units.append({**entry, "stops": stops, "place": place_of(entry["unit"], request.membership)})
     return render(request, "directory/mobile_today.html", {"units": units, "today": today})
 
 
@@ -293,3 +285,40 @@ def schedule_delete(request: HttpRequest, pk) -> HttpResponse:
     actions.delete_schedule(schedule)
     messages.success(request, _("Hours removed."))
     return redirect(back, pk=owner.pk)
+
+
+@membership_required(roles=frozenset({"admin"}))
+def confidential_partners(request: HttpRequest) -> HttpResponse:
+    """The admin's list of partners whose members see this organization's confidential sites exactly."""
+    from meetpoint.errors import ActionError
+
+    membership = request.membership
+    status = 200
+    error = ""
+    if request.method == "POST":
+        try:
+            if request.POST.get("remove"):
+                actions.remove_exact_place_partner(membership, _uuid_or_none(request.POST.get("remove")))
+                messages.success(request, _("Removed from the list."))
+            else:
+                actions.name_exact_place_partner(membership, _uuid_or_none(request.POST.get("partner")))
+                messages.success(request, _("Added to the list."))
+        except ActionError as problem:
+            status, error = problem.status, str(problem.message)
+        else:
+            return redirect("directory:confidential_partners")
+    context = {
+        "grants": queries.exact_place_partners(membership),
+        "candidates": queries.possible_exact_place_partners(membership),
+        "error": error,
+    }
+    return render(request, "directory/confidential_partners.html", context, status=status)
+
+
+def _uuid_or_none(value):
+    import uuid
+
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None

@@ -1,12 +1,17 @@
-"""Every write of the needs app: importing area data. All lines are checked first; nothing is written unless
-every line is good."""
+"""Every write of the needs app: importing area data (into the importer's own areas: nobody replaces another
+owner's data), aliases, and each organization's choice of whose areas it uses. All lines are checked first;
+nothing is written unless every line is good."""
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from meetpoint.accounts.models import Membership
+from meetpoint.accounts.models import Membership, Organization
+from meetpoint.errors import ActionError, NotAllowed
 from meetpoint.needs.importer import ParseResult, decode, parse_area_csv
-from meetpoint.needs.models import Area, AreaImport
+from meetpoint.needs.models import Area, AreaImport, NeedsSource
+
+SITE = object()  # "the organization of the acting member", the default owner of an import
 
 CHUNK = 500
 
@@ -25,9 +30,16 @@ def import_area_data(
     file_name: str = "",
     source: str = "",
     membership: Membership | None = None,
+    owner: Organization | None | object = SITE,
 ) -> AreaImport:
-    """Creates or updates the areas in the file, merging their measures. Raises ImportRefused with every
+    """Creates or updates the owner's areas in the file, merging their measures. The owner is the acting
+    member's organization (the site administrator's data when there is no member, e.g. the command line
+    without --org); a member may not write into another owner's areas. Raises ImportRefused with every
     problem by line when any line is bad (nothing is written then)."""
+    if owner is SITE:
+        owner = membership.organization if membership else None
+    if membership is not None and (owner is None or owner.pk != membership.organization_id):
+        raise NotAllowed(_("Area data can only be imported into your own organization's areas."))
     text = decode(data) if isinstance(data, bytes) else data
     result = parse_area_csv(text, layout, area_column)
     if result.problems:
@@ -38,13 +50,13 @@ def import_area_data(
     with transaction.atomic():
         existing: dict[str, Area] = {}
         for start in range(0, len(codes), CHUNK):  # SQLite limits the parameters of one query
-            for area in Area.objects.filter(code__in=codes[start : start + CHUNK]):
+            for area in Area.objects.filter(owner=owner, code__in=codes[start : start + CHUNK]):
                 existing[area.code] = area
         created, updated = [], []
         for row in result.rows:
             area = existing.get(row.code)
             if area is None:
-                area = Area(code=row.code, level=row.level, measures={})
+                area = Area(owner=owner, code=row.code, level=row.level, measures={})
                 created.append(area)
             else:
                 updated.append(area)
@@ -68,14 +80,41 @@ def import_area_data(
             layout=layout,
             rows=len(result.rows),
             source=source[:200],
-            organization=membership.organization if membership else None,
+            organization=owner,
             imported_by=membership.user if membership else None,
         )
 
 
-def set_aliases(area: Area, aliases: list[str]) -> Area:
-    """Other codes (e.g. ZIP3) under which reach indicators report this area."""
+def set_aliases(area: Area, aliases: list[str], organization: Organization | None = None) -> Area:
+    """Other codes (e.g. ZIP3) under which reach indicators report this area; only its owner sets them."""
+    if area.owner_id != (organization.pk if organization else None):
+        raise NotAllowed(_("Only the organization that imported an area changes it."))
     with transaction.atomic():
         area.aliases = sorted({alias.strip() for alias in aliases if alias.strip()})
         area.save(update_fields=["aliases", "updated"])
     return area
+
+
+def choose_needs_source(membership: Membership, source_id) -> NeedsSource:
+    """An admin chooses whose area data the organization's needs pages and ranking use: its own, another
+    organization's that imported areas, or the site administrator's (`source_id` None)."""
+    from meetpoint.accounts import audit
+
+    if membership.role != "admin":
+        raise NotAllowed(_("Only an admin chooses whose area data the organization uses."))
+    source = None
+    if source_id is not None:
+        source = Organization.objects.filter(pk=source_id, need_areas__isnull=False).distinct().first()
+        if source is None:
+            raise ActionError("source", _("Choose an organization that has imported area data."))
+    with transaction.atomic():
+        choice, _created = NeedsSource.objects.update_or_create(
+            organization_id=membership.organization_id, defaults={"source": source}
+        )
+        audit.record(
+            "needs.source.chosen",
+            membership=membership,
+            obj=choice,
+            detail={"source": source.name if source else "site administrator"},
+        )
+    return choice

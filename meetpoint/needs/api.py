@@ -1,19 +1,18 @@
 """Community needs API: imported areas beside reach, and the ranked "where to go next" list (members)."""
 
-from datetime import date
-
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from meetpoint.accounts.api_auth import member_auth
+from meetpoint.errors import ActionError
 from meetpoint.needs import queries
 
 router = Router(tags=["needs"])
 
 
 class CellOut(Schema):
-    shown: str
+    shown: str  # the count, "<11" for 1-10, "*" for a figure hidden because it would give one back
     count: float | None
     per_1000: float | None
     suppressed: bool
@@ -38,17 +37,40 @@ class RankedOut(Schema):
     reasons: list[str]
 
 
-def _period(start: date | None, end: date | None) -> tuple[date, date]:
-    default_start, default_end = queries.default_period()
-    start, end = start or default_start, end or default_end
-    if end < start:
-        raise HttpError(400, "end must be on or after start.")
-    return start, end
+class FieldProblemOut(Schema):
+    field: str
+    message: str
 
 
-@router.get("/areas", response=list[AreaOut], auth=member_auth)
-def areas(request: HttpRequest, start: date | None = None, end: date | None = None):
-    rows, _table = queries.area_rows(*_period(start, end))
+class PeriodRefusalOut(Schema):
+    detail: str
+    errors: list[FieldProblemOut] = []
+    allowed: list[str] = []
+
+
+def _period(request: HttpRequest, period: str | None):
+    """The fixed, ended period asked for. A day range (start/end) or any other period is refused, with the
+    periods that are allowed."""
+    if request.GET.get("start") or request.GET.get("end"):
+        raise ActionError(
+            "period",
+            "needs figures come by calendar month, quarter or year only, not by a range of days",
+            extra={"allowed": ALLOWED},
+        )
+    try:
+        return queries.requested_period(period)
+    except ValueError as problem:
+        raise ActionError("period", str(problem), extra={"allowed": ALLOWED}) from None
+
+
+ALLOWED = ["YYYY-MM (a month)", "YYYY-Qn (a quarter)", "YYYY (a year)", "that has ended"]
+
+
+@router.get("/areas", response={200: list[AreaOut], 400: PeriodRefusalOut}, auth=member_auth)
+def areas(request: HttpRequest, period: str | None = None):
+    """The organization's areas beside reach, for one fixed period that has ended (default: the last
+    quarter). Counts of 1-10 are "<11" and figures that would give one back "*", for every role."""
+    rows, _found = queries.area_rows(_period(request, period), request.auth)
     return [
         AreaOut(
             code=row.area.code,
@@ -63,19 +85,19 @@ def areas(request: HttpRequest, start: date | None = None, end: date | None = No
     ]
 
 
-@router.get("/ranking", response=list[RankedOut], auth=member_auth)
-def ranking(
-    request: HttpRequest, purpose: str = "mobile", start: date | None = None, end: date | None = None
-):
-    """Areas ranked for the next mobile-unit stops (purpose=mobile) or trainings (purpose=training)."""
+@router.get("/ranking", response={200: list[RankedOut], 400: PeriodRefusalOut}, auth=member_auth)
+def ranking(request: HttpRequest, purpose: str = "mobile", period: str | None = None):
+    """The organization's areas ranked for the next mobile-unit stops (purpose=mobile) or trainings
+    (purpose=training), for one fixed period that has ended."""
     if purpose not in queries.PURPOSES:
         raise HttpError(400, "purpose must be 'mobile' or 'training'.")
-    ranked, _table = queries.ranked_areas(*_period(start, end), purpose)
+    ranked, found = queries.ranked_areas(_period(request, period), request.auth, purpose)
     result = []
     for item in ranked:
+        hidden = queries.hidden_parts(item, found, purpose)
         parts = {name: {k: float(v) for k, v in part.items()} for name, part in item.parts.items()}
-        if "overdoses" in parts and queries.is_small(item.facts.overdoses):
-            parts["overdoses"].pop("value", None)  # the rate would reveal a count of 1-10
+        for name in hidden & set(parts):
+            parts[name].pop("value", None)  # the rate would give a hidden count back
         result.append(
             RankedOut(
                 rank=item.rank,
@@ -83,7 +105,7 @@ def ranking(
                 name=item.facts.name,
                 score=item.score,
                 parts=parts,
-                reasons=queries.explain(item, purpose),
+                reasons=queries.explain(item, purpose, hidden),
             )
         )
     return result

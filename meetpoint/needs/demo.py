@@ -97,13 +97,13 @@ def svi_csv() -> str:
 
 
 def load(region) -> None:
-    membership = region.memberships.get("demo-health-staff")
+    # The network's shared area data, imported by the site administrator: every partner's ranking uses it
+    # until the partner imports or chooses other data.
     import_area_data(
         svi_csv(),
         layout="svi",
         file_name="demo-svi-tracts.csv",
         source="Demo data in the CDC/ATSDR SVI layout (fictional tracts)",
-        membership=membership,
     )
     for zip3, code in ZIP3_ALIASES.items():
-        set_aliases(Area.objects.get(code=code), [zip3])
+        set_aliases(Area.objects.get(owner=None, code=code), [zip3])

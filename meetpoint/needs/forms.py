@@ -7,13 +7,30 @@ class DateInput(forms.DateInput):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=DateInput(), required=False)
-    end = forms.DateField(label=_("To"), widget=DateInput(), required=False)
+    """A fixed period that has ended: a calendar month, quarter or year. Day ranges are refused: two
+    overlapping ranges could be subtracted to reveal a small count."""
+
+    period = forms.CharField(
+        label=_("Period"),
+        required=False,
+        max_length=10,
+        help_text=_("A month (2026-09), a quarter (2026-Q3) or a year (2026) that has ended."),
+    )
 
     def clean(self):
+        from meetpoint.needs.queries import requested_period
+
         data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            raise forms.ValidationError(_("The period must end after it starts."))
+        if self.data.get("start") or self.data.get("end"):
+            raise forms.ValidationError(
+                _(
+                    "Needs figures come by calendar month, quarter or year only (e.g. 2026-09, 2026-Q3, 2026), not by a range of days."
+                )
+            )
+        try:
+            data["fixed_period"] = requested_period(data.get("period"))
+        except ValueError as problem:
+            self.add_error("period", str(problem))
         return data
 
 

@@ -1,4 +1,7 @@
-"""Area-level community-needs data (by county or census tract FIPS) and a record of each import."""
+"""Area-level community-needs data (by county or census tract FIPS) and a record of each import.
+
+Areas belong to whoever imported them: an organization, or the site administrator (owner None, the network's
+shared data). Each organization chooses whose areas its pages and ranking use (`NeedsSource`)."""
 
 from django.conf import settings
 from django.db import models
@@ -19,7 +22,15 @@ class Area(models.Model):
         COUNTY = "county", _("County")
         TRACT = "tract", _("Census tract")
 
-    code = models.CharField(max_length=11, unique=True)
+    owner = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="need_areas",
+        help_text=_("The organization that imported it; empty: the site administrator (the network's data)."),
+    )
+    code = models.CharField(max_length=11)
     level = models.CharField(max_length=8, choices=Level.choices)
     name = models.CharField(max_length=255, blank=True)
     population = models.PositiveIntegerField(null=True, blank=True)
@@ -33,9 +44,26 @@ class Area(models.Model):
 
     class Meta:
         ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "code"], name="need_area_once_per_owner"),
+            models.UniqueConstraint(
+                fields=["code"], condition=models.Q(owner__isnull=True), name="need_area_once_for_the_site"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.code
+
+
+class NeedsSource(models.Model):
+    """Whose area data an organization's needs pages and ranking use: `source` (an organization), or the site
+    administrator's when `source` is empty. Without a row: its own areas if it imported any, else the site's."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="needs_source")
+    source = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="needs_source_for"
+    )
+    updated = models.DateTimeField(auto_now=True)
 
 
 class AreaImport(models.Model):

@@ -20,25 +20,10 @@ DEFAULT_REACH_INDICATORS = {
     "trainings": ["trainings_held"],
     "overdoses": ["overdoses_reported_fatal", "overdoses_reported_nonfatal"],
 }
-# Counts of this many or fewer (but more than zero) are shown as "<11" on shared pages (CMS rule).
-SMALL_CELL_MAX = 10
 
 
 def reach_indicators() -> dict[str, list[str]]:
     return {**DEFAULT_REACH_INDICATORS, **getattr(settings, "MEETPOINT_NEEDS_REACH_INDICATORS", {})}
-
-
-def small_number(value: float | None) -> str:
-    """A count for a shared page: 1-10 becomes "<11"; zero and larger counts are shown."""
-    if value is None:
-        return "—"
-    if 0 < value <= SMALL_CELL_MAX:
-        return f"<{SMALL_CELL_MAX + 1}"
-    return f"{value:,.0f}"
-
-
-def is_small(value: float | None) -> bool:
-    return value is not None and 0 < value <= SMALL_CELL_MAX
 
 
 @dataclass

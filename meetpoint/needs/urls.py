@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.area_table, name="areas"),
     path("next/", views.next_stops, name="next"),
     path("import/", views.upload, name="import"),
+    path("source/", views.choose_source, name="source"),
 ]

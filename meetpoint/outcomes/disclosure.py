@@ -25,6 +25,10 @@ from scipy.optimize import linprog
 
 PRIMARY = "primary"
 COMPLEMENTARY = "complementary"
+# A figure the recipient never received but that the equations tie to what they hold (a month not released
+# inside a released quarter, a category not shared beside its total). The server knows its true value; the
+# attacker knows only that it is >= 0. It must keep ceil(K/2) possible values when it is a count of 1 to K-1.
+UNRELEASED = "unreleased"
 DEFAULT_THRESHOLD = 11
 SUPPRESSED_MARK = "*"
 
@@ -51,7 +55,7 @@ class HeldCell:
     """A cell of a release the recipient already holds: its published value, or how it was suppressed."""
 
     value: int | None
-    status: str | None = None  # None (published), PRIMARY or COMPLEMENTARY
+    status: str | None = None  # None (published), PRIMARY, COMPLEMENTARY or UNRELEASED (value: the truth)
 
 
 @dataclass
@@ -89,6 +93,20 @@ def required_distinct_values(threshold: int) -> int:
 
 def is_primary(value: int, threshold: int) -> bool:
     return 1 <= value <= threshold - 1
+
+
+def is_small(value: float | None, threshold: int = DEFAULT_THRESHOLD) -> bool:
+    """The small-number rule, for every page, API answer, export and chart: a count from 1 to K-1."""
+    return value is not None and 0 < value < threshold
+
+
+def small_count(value: float | None, threshold: int = DEFAULT_THRESHOLD) -> str:
+    """A count as a shared page shows it: 1 to K-1 become "<K"; zero and K or more are shown; None is "—"."""
+    if value is None:
+        return "—"
+    if is_small(value, threshold):
+        return f"<{threshold}"
+    return f"{value:,.0f}"
 
 
 def audit(
@@ -136,6 +154,12 @@ def audit(
                     a_ub.append(bound)
                     b_ub.append(known)
     bounds = [(1, threshold - 1) if cells[key].status == PRIMARY else (0, None) for key in unknown]
+    # An unreleased figure matters only when it is small: narrowing a large one reveals no one.
+    watched = [
+        key
+        for key in unknown
+        if cells[key].status != UNRELEASED or is_primary(int(cells[key].value or 0), threshold)
+    ]
     options = {
         "A_eq": np.array(a_eq) if a_eq else None,
         "b_eq": np.array(b_eq) if b_eq else None,
@@ -146,7 +170,8 @@ def audit(
     }
     needed = required_distinct_values(threshold)
     findings = []
-    for key, i in index.items():
+    for key in watched:
+        i = index[key]
         objective = np.zeros(len(unknown))
         objective[i] = 1.0
         low = linprog(objective, **options)
@@ -187,7 +212,12 @@ def protect(
         return view
 
     def suppressed(key) -> bool:
-        return bool(status[key]) if key in status else bool(held[key].status)
+        if key in status:
+            return bool(status[key])
+        cell = held[key]
+        if cell.status == UNRELEASED:
+            return is_primary(int(cell.value or 0), threshold)
+        return bool(cell.status)
 
     def candidate(keys: Iterable) -> Hashable | None:
         """The smallest nonzero published cell of this release among `keys` (members before totals)."""

@@ -118,3 +118,63 @@ def nesting_equations(periods: list[Period]) -> list[tuple[Period, list[Period],
                 total_days = sum(p.days for p in parts)
                 found.append((outer, parts, total_days == outer.days))
     return found
+
+
+def period_from_label(label: str) -> Period:
+    """The fixed period a label names: "2026-09" (a month), "2026-Q3" (a quarter) or "2026" (a year);
+    ValueError naming the allowed forms otherwise."""
+    text = (label or "").strip().upper()
+    try:
+        if len(text) == 4 and text.isdigit():
+            return period_starting("year", date(int(text), 1, 1))
+        year, _, part = text.partition("-")
+        if len(year) == 4 and year.isdigit() and part.startswith("Q") and part[1:] in ("1", "2", "3", "4"):
+            return period_starting("quarter", date(int(year), 3 * int(part[1:]) - 2, 1))
+        if len(year) == 4 and year.isdigit() and len(part) == 2 and part.isdigit() and 1 <= int(part) <= 12:
+            return period_starting("month", date(int(year), int(part), 1))
+    except ValueError:
+        pass
+    raise ValueError(
+        f"{label!r} is not a fixed period; give a calendar month (2026-09), quarter (2026-Q3) or year (2026)"
+    )
+
+
+def latest_closed(grain: str, today: date) -> Period:
+    """The most recent period of `grain` that ended before `today`."""
+    return period_containing(grain, period_containing(grain, today).start - timedelta(days=1))
+
+
+def sub_periods(period: Period) -> list[Period]:
+    """The periods one grain finer that make up `period` (a year's quarters, a quarter's months)."""
+    if period.grain == "year":
+        return [period_starting("quarter", _add_months(period.start, 3 * i)) for i in range(4)]
+    if period.grain == "quarter":
+        return months_of(period)
+    return []
+
+
+def parts_of(outer: Period, grain: str) -> list[Period]:
+    """Every period of `grain` inside `outer` (a year's months or quarters, a quarter's months)."""
+    step = GRAIN_MONTHS[grain]
+    count = GRAIN_MONTHS[outer.grain] // step
+    return [period_starting(grain, _add_months(outer.start, step * i)) for i in range(count)]
+
+
+def unreleased_parts(periods: list[Period]) -> list[Period]:
+    """The periods never released that complete every partial nesting of `periods`: with a quarter and two of
+    its months released, the third month. The audit holds them as unknown figures so a quarter minus the
+    months already shared cannot give a month back that was never released."""
+    known = set(periods)
+    added: list[Period] = []
+    changed = True
+    while changed:
+        changed = False
+        for outer, parts, complete in nesting_equations(sorted(known)):
+            if complete:
+                continue
+            for part in parts_of(outer, parts[0].grain):
+                if part not in known:
+                    known.add(part)
+                    added.append(part)
+                    changed = True
+    return sorted(added)

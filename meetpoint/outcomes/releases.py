@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from meetpoint import indicators as indicator_registry
 from meetpoint.accounts import audit
 from meetpoint.directory.models import Location
 from meetpoint.outcomes import disclosure
-from meetpoint.outcomes.periods import Period, nesting_equations, overlap_problem
+from meetpoint.outcomes.periods import Period, months_of, nesting_equations, overlap_problem, unreleased_parts
 from meetpoint.outcomes.places import uuids
 
 FORMAT = "meetpoint-release/1"
@@ -245,38 +245,36 @@ def _equations(
 
 
 def build_release(spec: ReleaseSpec, held=None) -> tuple[dict, dict]:
-    """The release's contents (what the recipient receives) and the server-side suppression record."""
+    """The release's contents (what the recipient receives) and the server-side suppression record.
+
+    Protected counts are audited together with everything the recipient may hold (every earlier release of
+    the organization): per indicator its places and nested periods, and across indicators a total and its
+    categories (`Indicator.categories`), so one family is protected as one table. Figures the recipient
+    never received but that these relations tie to what they hold (a month inside a released quarter, a
+    category not shared) are unknowns of the audit. A period made of months already released is built from
+    those frozen figures (late records reach it only through a correction), so an old package and a new one
+    never differ by the records that arrived in between."""
     registry = indicator_registry.registry
     held = earlier_releases(spec.organization) if held is None else held
     held = [h for h in held if h[0].overlaps(spec.period)]
     problem = overlap_problem(spec.period, [h[0] for h in held])
     if problem:
         raise ReleaseRefused(problem)
-    tables, suppression, statuses = [], {}, {}
+    built: dict[str, dict] = {}
+    suppression, statuses = {}, {}
+    plans: dict[str, dict] = {}
     codes = [c for c in spec.indicators if c in registry]
     ordered = [c for c in codes if not registry[c].numerator] + [c for c in codes if registry[c].numerator]
     for code in ordered:
         indicator = registry[code]
-        protected = is_protected(indicator, spec.protect_supplies)
-        table = {
-            "indicator": code,
-            "name": str(indicator.name),
-            "unit": indicator.unit,
-            "counts_people": indicator.counts_people,
-            "protected": protected,
-            "rate": bool(indicator.numerator),
-            "withheld": False,
-            "reason": "",
-        }
         if indicator.numerator:
-            rows, total = _rate_rows(indicator, spec, statuses)
-            table.update(rows=rows, total=total)
-            tables.append(table)
             continue
+        protected = is_protected(indicator, spec.protect_supplies)
+        table = _table_head(code, indicator, protected)
+        built[code] = table
         same = _same_release(code, spec, held)
         if same is not None:  # already released for this period and grain: the same figures, no new view
             table.update({k: same[k] for k in ("rows", "total", "withheld", "reason")})
-            tables.append(table)
             status = {r["place"]: r["value"] == disclosure.SUPPRESSED_MARK for r in same["rows"]}
             status[TOTAL] = same["total"] == disclosure.SUPPRESSED_MARK
             statuses[code] = status
@@ -289,59 +287,54 @@ def build_release(spec: ReleaseSpec, held=None) -> tuple[dict, dict]:
                 if s
             }
             continue
-        values = place_values(indicator, spec)
-        values = {place: int(round(v)) for place, v in values.items()}
-        whole = int(round(total_value(indicator, spec)))
-        status = {place: None for place in values} | {TOTAL: None}
-        if protected:
-            cells, places, periods = _held_cells(code, held)
-            new_places = set(values) if spec.place_grain != "county" else set()
-            places[(spec.place_grain, spec.period)] = new_places
-            new_keys = {}
-            for place, value in values.items():
-                if spec.place_grain != "county":
-                    new_keys[_cell(code, spec.place_grain, place, spec.period)] = (place, value)
-            new_keys[_cell(code, spec.place_grain, TOTAL, spec.period)] = (TOTAL, whole)
-            for key in new_keys:
-                cells.pop(key, None)
-            # A count that does not add up over places in this very release is a count of distinct people,
-            # whatever its tags say: modelling it as a sum would make the audit's equations false.
-            distinct = is_distinct_count(indicator) or (
-                spec.place_grain != "county" and whole != sum(values.values())
+        values, whole = _frozen_values(code, indicator, spec, held)
+        if not protected:
+            _finish(table, spec, values, whole, {place: None for place in values} | {TOTAL: None})
+            statuses[code] = {place: None for place in values} | {TOTAL: None}
+            suppression[code] = {}
+            continue
+        plans[code] = _plan(code, indicator, spec, held, values, whole)
+    for family in _families(plans):
+        values, equations, cells = {}, [], {}
+        for code in family:
+            plan = plans[code]
+            values.update({key: value for key, (_place, value) in plan["new_keys"].items()})
+            equations += plan["equations"]
+            cells.update(plan["cells"])
+        equations += _category_equations(family, plans, spec, held, cells)
+        for key in values:
+            cells.pop(key, None)
+        protection = disclosure.protect(values, equations, spec.threshold, held=cells, label=_label)
+        contradiction = None if protection.withheld else _contradiction(values, protection, equations, cells)
+        if contradiction is not None:
+            protection = disclosure.Protection(
+                status={key: disclosure.PRIMARY for key in values},
+                withheld=True,
+                reason=(
+                    f"withheld: {_label(contradiction.total)} no longer equals the sum of the figures already "
+                    "released for it (records arrived after they were released); publish a correction first, "
+                    "or the difference would reveal the late records"
+                ),
             )
-            equations = _equations(code, places, [*periods, spec.period], cells, distinct)
-            for key in new_keys:
-                cells.pop(key, None)
-            protection = disclosure.protect(
-                {key: value for key, (_place, value) in new_keys.items()},
-                equations,
-                spec.threshold,
-                held=cells,
-                label=_label,
-            )
+        for code in family:
+            plan, table = plans[code], built[code]
             if protection.withheld:
                 table.update(
                     withheld=True, reason=protection.reason, rows=[], total=disclosure.SUPPRESSED_MARK
                 )
-                status = {place: disclosure.PRIMARY for place in status}
-                tables.append(table)
-                statuses[code] = status
-                suppression[code] = status
-                continue
-            status = {place: protection.status.get(key) for key, (place, _v) in new_keys.items()}
-        hidden = {place for place, how in status.items() if how}
-        rows = (
-            [
-                {"place": place, "value": disclosure.SUPPRESSED_MARK if place in hidden else value}
-                for place, value in values.items()
-            ]
-            if spec.place_grain != "county"
-            else []
-        )
-        table.update(rows=rows, total=disclosure.SUPPRESSED_MARK if TOTAL in hidden else whole)
-        tables.append(table)
-        statuses[code] = status
-        suppression[code] = {place: s for place, s in status.items() if s}
+                status = {place: disclosure.PRIMARY for place in plan["values"]} | {TOTAL: disclosure.PRIMARY}
+            else:
+                status = {place: protection.status.get(key) for key, (place, _v) in plan["new_keys"].items()}
+                _finish(table, spec, plan["values"], plan["whole"], status)
+            statuses[code] = status
+            suppression[code] = {place: s for place, s in status.items() if s}
+    for code in ordered:
+        indicator = registry[code]
+        if indicator.numerator:
+            table = _table_head(code, indicator, is_protected(indicator, spec.protect_supplies))
+            rows, total = _rate_rows(indicator, spec, statuses)
+            table.update(rows=rows, total=total)
+            built[code] = table
     contents = {
         "format": FORMAT,
         "sharer": {
@@ -359,9 +352,190 @@ def build_release(spec: ReleaseSpec, held=None) -> tuple[dict, dict]:
         "place_grain": spec.place_grain,
         "threshold": spec.threshold,
         "suppressed_mark": disclosure.SUPPRESSED_MARK,
-        "tables": tables,
+        "tables": [built[code] for code in ordered],
     }
     return contents, suppression
+
+
+def _contradiction(values: dict, protection, equations: list, cells: dict):
+    """An exact equation whose figures would all be published and do not add up: the difference is records
+    that arrived after an earlier release (a frozen fact), which this release must not give away."""
+
+    def shown(key):
+        if key in values:
+            return None if protection.status.get(key) else values[key]
+        cell = cells.get(key)
+        return cell.value if cell is not None and not cell.status else None
+
+    for equation in equations:
+        if not equation.exact or not any(key in values for key in (equation.total, *equation.members)):
+            continue
+        figures = [shown(key) for key in (equation.total, *equation.members)]
+        if all(f is not None for f in figures) and figures[0] != sum(figures[1:]):
+            return equation
+    return None
+
+
+def _table_head(code: str, indicator, protected: bool) -> dict:
+    return {
+        "indicator": code,
+        "name": str(indicator.name),
+        "unit": indicator.unit,
+        "counts_people": indicator.counts_people,
+        "protected": protected,
+        "rate": bool(indicator.numerator),
+        "withheld": False,
+        "reason": "",
+    }
+
+
+def _finish(table: dict, spec: ReleaseSpec, values: dict, whole: int, status: dict) -> None:
+    hidden = {place for place, how in status.items() if how}
+    rows = (
+        [
+            {"place": place, "value": disclosure.SUPPRESSED_MARK if place in hidden else value}
+            for place, value in values.items()
+        ]
+        if spec.place_grain != "county"
+        else []
+    )
+    table.update(rows=rows, total=disclosure.SUPPRESSED_MARK if TOTAL in hidden else whole)
+
+
+def _live_values(indicator, spec: ReleaseSpec) -> tuple[dict[str, int], int]:
+    values = {place: int(round(v)) for place, v in place_values(indicator, spec).items()}
+    return values, int(round(total_value(indicator, spec)))
+
+
+def _frozen_values(code: str, indicator, spec: ReleaseSpec, held) -> tuple[dict[str, int], int]:
+    """The release's figures: live, except that months of it already released count with the figures they
+    were released with (a release is a frozen fact; later records change it only through a correction)."""
+    values, whole = _live_values(indicator, spec)
+    if spec.period.grain == "month" or not indicator.additive:
+        return values, whole
+    released: dict[Period, tuple[str, dict]] = {}
+    for period, grain, contents, _suppression in held:
+        if period.grain != "month" or not spec.period.contains(period):
+            continue
+        table = next((t for t in contents["tables"] if t["indicator"] == code and not t.get("rate")), None)
+        usable = table is not None and not table.get("withheld")
+        if usable and (period not in released or grain == spec.place_grain):
+            released[period] = (grain, table)
+    if not released:
+        return values, whole
+    frozen_whole, frozen_values = 0, {}
+    for month in months_of(spec.period):
+        live_rows, live_total = _live_values(indicator, replace(spec, period=month))
+        grain, table = released.get(month, (None, None))
+        published = table is not None and table["total"] != disclosure.SUPPRESSED_MARK
+        frozen_whole += int(table["total"]) if published else live_total
+        rows = live_rows
+        if table is not None and grain == spec.place_grain and spec.place_grain != "county":
+            shown = {r["place"]: r["value"] for r in table["rows"]}
+            rows = {
+                place: (
+                    int(shown[place])
+                    if shown.get(place, disclosure.SUPPRESSED_MARK) != disclosure.SUPPRESSED_MARK
+                    else live
+                )
+                for place, live in live_rows.items()
+            } | {
+                p: int(v) for p, v in shown.items() if p not in live_rows and v != disclosure.SUPPRESSED_MARK
+            }
+        for place, value in rows.items():
+            frozen_values[place] = frozen_values.get(place, 0) + value
+    if spec.place_grain == "county":
+        frozen_values = {ALL_AREAS: frozen_whole}
+    return dict(sorted(frozen_values.items())), frozen_whole
+
+
+def _plan(code: str, indicator, spec: ReleaseSpec, held, values: dict, whole: int) -> dict:
+    """One indicator's part of the audit: its new cells, what the recipient holds of it, and its equations
+    (places, nested periods, and the never-released periods that complete a partial nesting)."""
+    cells, places, periods = _held_cells(code, held)
+    new_places = set(values) if spec.place_grain != "county" else set()
+    places[(spec.place_grain, spec.period)] = new_places
+    new_keys = {}
+    for place, value in values.items():
+        if spec.place_grain != "county":
+            new_keys[_cell(code, spec.place_grain, place, spec.period)] = (place, value)
+    new_keys[_cell(code, spec.place_grain, TOTAL, spec.period)] = (TOTAL, whole)
+    for key in new_keys:
+        cells.pop(key, None)
+    # A count that does not add up over places in this very release is a count of distinct people,
+    # whatever its tags say: modelling it as a sum would make the audit's equations false.
+    distinct = is_distinct_count(indicator) or (
+        spec.place_grain != "county" and whole != sum(values.values())
+    )
+    missing = unreleased_parts(sorted({*periods, spec.period}))
+    for part in missing:
+        part_values, part_whole = _live_values(indicator, replace(spec, period=part))
+        cells[_cell(code, "county", TOTAL, part)] = disclosure.HeldCell(part_whole, disclosure.UNRELEASED)
+        if spec.place_grain != "county":
+            places[(spec.place_grain, part)] = set(part_values)
+            for place, value in part_values.items():
+                cells[_cell(code, spec.place_grain, place, part)] = disclosure.HeldCell(
+                    value, disclosure.UNRELEASED
+                )
+        else:
+            places.setdefault(("county", part), set())
+    equations = _equations(code, places, [*periods, *missing, spec.period], cells, distinct)
+    for key in new_keys:
+        cells.pop(key, None)
+    return {"values": values, "whole": whole, "new_keys": new_keys, "cells": cells, "equations": equations}
+
+
+def _families(plans: dict[str, dict]) -> list[list[str]]:
+    """The protected indicators of this release grouped by the categories that tie them (a total and its
+    categories are one family, audited as one table)."""
+    registry = indicator_registry.registry
+    family_of = {code: {code} for code in plans}
+    for parent in registry.values():
+        linked = [c for c in (parent.code, *parent.categories) if c in plans] if parent.categories else []
+        for code in linked[1:]:
+            merged = family_of[linked[0]] | family_of[code]
+            for member in merged:
+                family_of[member] = merged
+    seen, families = set(), []
+    for code in plans:
+        if code not in seen:
+            family = sorted(family_of[code], key=list(plans).index)
+            seen.update(family)
+            families.append(family)
+    return families
+
+
+def _category_equations(family: list[str], plans: dict, spec: ReleaseSpec, held, cells: dict) -> list:
+    """total = sum of its categories, for every cell of this release, across the family. A member of the
+    relation that this release does not carry is taken from what the recipient holds, or else is an unknown
+    of the audit (never released), so the total minus the shared categories cannot give it back."""
+    registry = indicator_registry.registry
+    equations = []
+    for parent in registry.values():
+        members = (parent.code, *parent.categories)
+        if not parent.categories or not set(members) & set(family):
+            continue
+        keys = {key[1:] for code in members if code in plans for key in plans[code]["new_keys"]}
+        for code in members:
+            if code in plans or code not in registry:
+                continue
+            held_cells, _places, _periods = _held_cells(code, held)
+            live_values, live_whole = _live_values(registry[code], spec)
+            for rest in keys:
+                key = (code, *rest)
+                if key in held_cells:
+                    cells[key] = held_cells[key]
+                else:
+                    place = TOTAL if rest[0] == TOTAL else rest[1]
+                    truth = live_whole if place == TOTAL else live_values.get(place, 0)
+                    cells[key] = disclosure.HeldCell(truth, disclosure.UNRELEASED)
+        for rest in keys:
+            for code in members:
+                cells.setdefault((code, *rest), disclosure.HeldCell(0, None))  # absent from its table: zero
+            equations.append(
+                disclosure.Equation((parent.code, *rest), tuple((c, *rest) for c in parent.categories))
+            )
+    return equations
 
 
 def _same_release(code: str, spec: ReleaseSpec, held) -> dict | None:

@@ -70,6 +70,10 @@ def register_all() -> None:
     )
     for instrument in all_instruments():
         slug = instrument.name.replace("-", "_").replace(".", "_")
+        levels = [
+            f"people_screened_{slug}_{level['id'].replace('-', '_')}"
+            for level in instrument.data["risk_levels"]
+        ]
         register(
             Indicator(
                 code=f"people_screened_{slug}",
@@ -80,6 +84,7 @@ def register_all() -> None:
                 compute=people_screened(instrument.name),
                 counts_people=True,
                 additive=False,
+                categories=tuple(levels),  # its risk levels: total minus the others gives one back
                 tags=("screening", instrument.name),
             )
         )

@@ -296,6 +296,8 @@ PAGES: dict[str, Entry] = {
     "GET /needs/next/": member(),
     "GET /needs/import/": member(roles=EDITORS),
     "POST /needs/import/": member(roles=EDITORS, body={"layout": "svi"}, ok=FORM),
+    "GET /needs/source/": member(roles=ADMIN, home_role="admin"),
+    "POST /needs/source/": member(roles=ADMIN, body={"source": "not-an-organization"}, ok=FORM),
     # outcomes
     "GET /outcomes/": member(),
     "GET /outcomes/indicators/": public(),
@@ -333,6 +335,8 @@ PAGES: dict[str, Entry] = {
     "GET /map/": public(),
     "GET /mobile/": public(),
     "GET /manage/": member(roles=EDITORS),
+    "GET /manage/confidential-partners/": member(roles=ADMIN, home_role="admin"),
+    "POST /manage/confidential-partners/": member(roles=ADMIN, body={"partner": "not-an-id"}, ok=FORM),
     "GET /manage/services/new/": member(roles=EDITORS),
     "POST /manage/services/new/": member(
         roles=EDITORS, body={"name": "Squatter", "location_ids": "@location", "status": "active"}, ok=FORM

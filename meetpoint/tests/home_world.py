@@ -32,8 +32,9 @@ from meetpoint.screening import actions as screening
 from meetpoint.testworld import World, make_side, make_world
 
 CENTRE = (40.4406, -79.9959)
-# The confidential site's exact place: partners see it, the anonymous public must never (6 decimals on purpose,
-# so its rounded public form cannot contain these digits).
+# The confidential site's exact place: the home organization (and partners it names) see it, nobody else — the
+# anonymous public and unrelated members alike (6 decimals on purpose, so its rounded public form cannot contain
+# these digits).
 SECRET_LATITUDE = 40.473517
 SECRET_LONGITUDE = -79.988653
 SECRET_STREET = "4417 Hidden Door Alley"
@@ -48,7 +49,7 @@ class HomeWorld:
     objects: dict[str, object] = field(default_factory=dict)
     # Strings that only the home organization's staff/admin may ever see (participant-level, org-private).
     secrets: dict[str, str] = field(default_factory=dict)
-    # Strings that signed-in partners may see but the anonymous public must not (exact confidential place).
+    # Strings only the home organization (and partners it names) may see (the exact confidential place).
     partner_only: dict[str, str] = field(default_factory=dict)
     tokens: dict[str, dict] = field(default_factory=dict)  # "<side>.<role>" -> bearer headers
     clients: dict[int, object] = field(default_factory=dict)  # membership pk -> signed-in test client

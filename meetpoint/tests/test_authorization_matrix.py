@@ -193,9 +193,9 @@ def _leaks(hw, response, path: str, body, *, anonymous: bool) -> list[str]:
     """Names of the home organization's secrets found in the answer (ignoring what the caller itself sent)."""
     sent = path + json.dumps(body or {})
     text = _text(response)
-    watched = dict(hw.secrets)
-    if anonymous:
-        watched.update(hw.partner_only)
+    # The confidential site's exact place is for the home organization and the partners it names (none here):
+    # signed in or not, no caller of this check may see it.
+    watched = {**hw.secrets, **hw.partner_only}
     return [name for name, value in watched.items() if value not in sent and value in text]
 
 
@@ -393,7 +393,7 @@ SIGHTINGS = [
     ("home.admin", "/api/v1/outcomes/agreements/{agreement}", ["agreement id"]),
     ("home.admin", "/account/audit/?format=csv", ["screening id"]),
     (
-        "outsider.viewer",
+        "home.viewer",
         "/api/v1/hsds/services/{service}",
         ["confidential latitude", "confidential longitude"],
     ),

@@ -12,29 +12,32 @@ Layout of DIR:
     csv/<table>.csv          organizations.csv, services.csv, locations.csv, service_at_location.csv, …
 
 Public by default: confidential locations are redacted exactly as the public sees them (directory.visibility).
-`partner=True` (--include-confidential) writes exact places, for partner-internal use only.
+`partner=True` (--include-confidential) writes exact places, for partner-internal use only: every file is
+created readable by its owner only (0600, the folders 0700), the folder holds CONFIDENTIAL.txt naming the
+organizations whose sites it exposes, and the command logs the export in each of their audit logs.
 """
 
 import csv
 import json
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from meetpoint.directory.hsds import serialize
 from meetpoint.directory.hsds.batch import Batch
 from meetpoint.directory.hsds.readers import flatten
 from meetpoint.directory.hsds.validation import HSDS_VERSION, problems, schema_documents
-from meetpoint.directory.models import Taxonomy, TaxonomyTerm
+from meetpoint.directory.models import Location, Taxonomy, TaxonomyTerm
+from meetpoint.directory.visibility import EveryPlace
+
+CONFIDENTIAL_NOTICE = "CONFIDENTIAL.txt"
 
 
-class PartnerViewer:
-    """Stands for "a signed-in partner member" when exporting exact places (directory.visibility asks only
-    whether there is a member)."""
-
-    role = "viewer"
-
-    def __bool__(self) -> bool:
-        return True
+def _private_opener(path, flags):
+    """Opens a file of the confidential export for its owner alone (0600), also when it already existed."""
+    descriptor = os.open(path, flags, 0o600)
+    os.fchmod(descriptor, 0o600)
+    return descriptor
 
 
 class ExportInvalid(Exception):
@@ -47,6 +50,7 @@ class ExportInvalid(Exception):
 class ExportResult:
     counts: dict[str, int]
     files: list[Path]
+    exposed: list = field(default_factory=list)  # organizations whose confidential sites are written exactly
 
 
 CSV_TABLES = (
@@ -163,43 +167,78 @@ def datapackage(tables: list[str]) -> dict:
     }
 
 
-def write_csv(objects: dict[str, list[dict]], folder: Path) -> list[Path]:
+def write_csv(objects: dict[str, list[dict]], folder: Path, *, private: bool = False) -> list[Path]:
     """Flatten the (already redacted) JSON objects into HSDS 3.1 tables, one CSV per table."""
     batch = Batch()
     for name, items in objects.items():
         for item in items:
             flatten(item, SCHEMA_OF[name], batch, name)
-    folder.mkdir(parents=True, exist_ok=True)
+    _make_folder(folder, private)
+    opener = _private_opener if private else None
     written = []
     for table in CSV_TABLES:
         path, columns = csv_columns(table)
         rows = batch.rows(table)
-        with open(folder / path, "w", encoding="utf-8", newline="") as handle:
+        with open(folder / path, "w", encoding="utf-8", newline="", opener=opener) as handle:
             writer = csv.writer(handle)
             writer.writerow(columns)
             for row in sorted(rows, key=lambda r: r.raw_id):
                 writer.writerow([_cell(row.values.get(c)) for c in columns])
         written.append(folder / path)
-    (folder / "datapackage.json").write_text(json.dumps(datapackage(list(CSV_TABLES)), indent=2) + "\n")
+    package = datapackage(list(CSV_TABLES))
+    if private:
+        package["title"] = "CONFIDENTIAL — " + package["title"] + ": exact places of confidential sites"
+    _write(folder / "datapackage.json", json.dumps(package, indent=2) + "\n", private)
     written.append(folder / "datapackage.json")
     return written
+
+
+def _make_folder(folder: Path, private: bool) -> None:
+    folder.mkdir(mode=0o700 if private else 0o777, parents=True, exist_ok=True)
+    if private:
+        folder.chmod(0o700)
+
+
+def _write(path: Path, text: str, private: bool) -> None:
+    with open(path, "w", encoding="utf-8", opener=_private_opener if private else None) as handle:
+        handle.write(text)
 
 
 def export_directory(target: Path, *, partner: bool = False) -> ExportResult:
     """Write the export into `target` (created if absent). Raises ExportInvalid, writing nothing, if any object
     fails the official schemas."""
-    membership = PartnerViewer() if partner else None
+    membership = EveryPlace() if partner else None
     objects = build_objects(membership)
     found = validate(objects)
     if found:
         raise ExportInvalid(found)
-    target.mkdir(parents=True, exist_ok=True)
+    exposed = list(exposed_organizations()) if partner else []
+    _make_folder(target, partner)
     files = []
+    if partner:
+        notice = target / CONFIDENTIAL_NOTICE
+        names = "\n".join(f"- {organization.name} ({organization.pk})" for organization in exposed)
+        _write(
+            notice,
+            "CONFIDENTIAL: this export holds the exact addresses and points of confidential sites.\n"
+            "Partner-internal use only; never publish it. Each organization below was told in its audit log.\n"
+            f"{names}\n",
+            True,
+        )
+        files.append(notice)
     for name, items in objects.items():
         path = target / f"{name}.json"
-        path.write_text(json.dumps(items, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        _write(path, json.dumps(items, indent=2, ensure_ascii=False) + "\n", partner)
         files.append(path)
-    files += write_csv(objects, target / "csv")
+    files += write_csv(objects, target / "csv", private=partner)
     counts = {name: len(items) for name, items in objects.items()}
     counts["hsds_version"] = HSDS_VERSION
-    return ExportResult(counts, files)
+    return ExportResult(counts, files, exposed)
+
+
+def exposed_organizations():
+    """The organizations that own a confidential site: a partner-internal export gives their places away."""
+    from meetpoint.accounts.models import Organization
+
+    owners = Location.objects.filter(is_confidential=True).values("organization_id")
+    return Organization.objects.filter(pk__in=owners).order_by("name", "id")

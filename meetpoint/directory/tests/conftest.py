@@ -143,3 +143,13 @@ def directory(world, taxonomy) -> Directory:
 
 def later(days: int) -> datetime:
     return NOW + timedelta(days=days)
+
+
+@pytest.fixture
+def named_partner(world):
+    """The outsider, named by the home organization as a partner that sees its confidential sites exactly;
+    the coalition stays an unnamed partner (it sees the approximate area, as the public does)."""
+    from meetpoint.directory.models import ExactPlaceGrant
+
+    ExactPlaceGrant.objects.create(organization=world.home.organization, partner=world.outsider.organization)
+    return world.outsider

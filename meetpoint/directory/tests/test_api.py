@@ -25,12 +25,14 @@ def test_search_api_matches_the_page(world, directory):
     assert page.index("Riverbend naloxone kits") < page.index("Lakeside ED naloxone")
 
 
-def test_search_api_hides_confidential_places_from_the_public(world, directory):
+def test_search_api_hides_confidential_places_from_the_public(world, directory, named_partner):
     params = {"taxonomy": "syringe-services", "lat": LAT, "lon": LON, "radius_km": 10}
     public = world.client().get(SEARCH, params).json()["results"][0]["location"]
     assert public["exact"] is False and public["address"] is None and public["area"] == "Near Elm Park"
     assert public["latitude"] != directory.confidential_site.latitude
-    partner = world.client().get(SEARCH, params, headers=world.token(world.outsider.viewer)).json()
+    unnamed = world.client().get(SEARCH, params, headers=world.token(world.coalition.viewer)).json()
+    assert unnamed["results"][0]["location"] == public
+    partner = world.client().get(SEARCH, params, headers=world.token(named_partner.viewer)).json()
     place = partner["results"][0]["location"]
     assert place["exact"] is True and place["latitude"] == directory.confidential_site.latitude
     assert place["address"]["address_1"] == "100 Market St"

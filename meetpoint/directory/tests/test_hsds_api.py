@@ -108,7 +108,7 @@ def test_anonymous_sees_a_confidential_site_only_as_its_area(world, hsds, client
 
 
 @pytest.mark.parametrize("side", ["home", "outsider"])
-def test_signed_in_partner_members_see_the_exact_site(world, hsds, side):
+def test_signed_in_partner_members_see_the_exact_site(world, hsds, side, named_partner):
     member = getattr(world, side).viewer
     for client, headers in ((world.client(member), {}), (world.client(), world.token(member))):
         body = client.get(f"{API}/services/{hsds.naloxone.pk}", headers=headers).json()
@@ -119,6 +119,21 @@ def test_signed_in_partner_members_see_the_exact_site(world, hsds, side):
         )
         assert site["latitude"] == HIDDEN_LAT
         assert site["addresses"][0]["address_1"] == HIDDEN_STREET
+
+
+def test_members_of_an_unnamed_organization_see_only_the_approximate_site(world, hsds):
+    member = (
+        world.outsider.viewer
+    )  # e.g. a police viewer: signed in, but not named by the site's organization
+    for client, headers in ((world.client(member), {}), (world.client(), world.token(member))):
+        body = client.get(f"{API}/services/{hsds.naloxone.pk}", headers=headers).json()
+        site = next(
+            s["location"]
+            for s in body["service_at_locations"]
+            if s["location"]["id"] == str(hsds.confidential_site.pk)
+        )
+        assert site["latitude"] == round(HIDDEN_LAT, 2) and "addresses" not in site
+        assert HIDDEN_STREET not in str(body) and "name" not in site
 
 
 def test_a_bad_bearer_token_is_401_not_public_data(world, hsds, client):
@@ -207,7 +222,7 @@ def test_taxonomies_and_terms(world, hsds, client):
     assert client.get(f"{API}/taxonomy_terms", {"taxonomy_id": "x"}).status_code == 400
 
 
-def test_service_at_locations_list_and_confidential_postcode(world, hsds, client):
+def test_service_at_locations_list_and_confidential_postcode(world, hsds, client, named_partner):
     body = client.get(f"{API}/service_at_locations").json()
     assert body["total_items"] == 3
     assert all(
@@ -216,8 +231,10 @@ def test_service_at_locations_list_and_confidential_postcode(world, hsds, client
     )
     # the public cannot find a confidential site by its (secret) postcode; a member can
     assert client.get(f"{API}/service_at_locations", {"postcode": "15213"}).json()["total_items"] == 0
-    member = world.client(world.outsider.viewer)
+    member = world.client(named_partner.viewer)
     assert member.get(f"{API}/service_at_locations", {"postcode": "15213"}).json()["total_items"] == 1
+    unnamed = world.client(world.coalition.viewer)
+    assert unnamed.get(f"{API}/service_at_locations", {"postcode": "15213"}).json()["total_items"] == 0
     near = client.get(f"{API}/service_at_locations", {"proximity": "40.60,-80.30", "radius_km": 2}).json()
     assert ids_of(near) == {str(hsds.hospital_link.pk)}
     detail = client.get(f"{API}/service_at_locations/{hsds.confidential_link.pk}").json()

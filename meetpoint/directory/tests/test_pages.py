@@ -35,12 +35,17 @@ def test_search_page_paginates(world, directory, settings):
     assert second.count('class="card hit"') == 1
 
 
-def test_confidential_address_hidden_from_public_shown_to_partners(world, directory):
+def test_confidential_address_hidden_from_public_shown_to_partners(world, directory, named_partner):
     url = reverse("directory:service", args=[directory.syringes.pk])
     public = world.client().get(url).content.decode()
     assert "Near Elm Park" in public and "100 Market St" not in public
-    partner = world.client(world.outsider.viewer).get(url).content.decode()
+    assert "Riverbend Hidden Door" not in public  # the name is not public unless the organization says so
+    partner = world.client(named_partner.viewer).get(url).content.decode()
     assert "100 Market St" in partner and "Confidential site" in partner
+    assert "Riverbend Hidden Door" in partner
+    unnamed = world.client(world.coalition.viewer).get(url).content.decode()
+    assert "Near Elm Park" in unnamed and "100 Market St" not in unnamed
+    assert "Riverbend Hidden Door" not in unnamed
 
 
 def test_service_detail_shows_hours_languages_phones(world, directory):

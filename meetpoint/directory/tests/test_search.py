@@ -126,10 +126,14 @@ def test_pagination(directory):
     assert spatial[0].total == 4 and [len(p.hits) for p in spatial] == [3, 1]
 
 
-def test_confidential_site_is_approximate_for_the_public_and_exact_for_members(world, directory):
+def test_confidential_site_is_approximate_for_the_public_and_exact_for_members(
+    world, directory, named_partner
+):
     query = SearchQuery(text="syringe", latitude=LAT, longitude=LON, radius_km=10)
     public = search_services(query, None, now=NOW).hits[0]
-    member = search_services(query, world.outsider.viewer, now=NOW).hits[0]
+    member = search_services(query, named_partner.viewer, now=NOW).hits[0]
+    unnamed = search_services(query, world.coalition.viewer, now=NOW).hits[0]
+    assert unnamed.place == public.place
     exact = directory.confidential_site
     assert not public.place.exact and public.place.area == "Near Elm Park"
     assert (public.place.latitude, public.place.longitude) != (exact.latitude, exact.longitude)

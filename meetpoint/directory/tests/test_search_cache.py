@@ -136,10 +136,11 @@ def test_a_mobile_unit_moves_to_its_next_stop_on_time(directory):
     assert "Riverbend Van" in [hit.location.name for hit in at_one.hits]
 
 
-def test_public_and_partner_answers_are_kept_apart(world, directory):
+def test_public_and_partner_answers_are_kept_apart(world, directory, named_partner):
     query = SearchQuery(text="syringe", latitude=LAT, longitude=LON, radius_km=10)
     public = search_services(query, None, now=NOW).hits[0]
-    member = search_services(query, world.outsider.viewer, now=NOW).hits[0]
+    member = search_services(query, named_partner.viewer, now=NOW).hits[0]
+    assert not search_services(query, world.coalition.viewer, now=NOW).hits[0].place.exact
     public_again = search_services(query, None, now=NOW).hits[0]
     assert member.place.exact and not public.place.exact and not public_again.place.exact
     assert public_again.distance_km == public.distance_km != member.distance_km
@@ -190,7 +191,7 @@ def _trigger_names() -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def test_the_search_page_is_remembered_per_viewer_kind_and_language(world, directory):
+def test_the_search_page_is_remembered_per_viewer_kind_and_language(world, directory, named_partner):
     from django.urls import reverse
 
     url = reverse("directory:search")

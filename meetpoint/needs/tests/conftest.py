@@ -21,17 +21,28 @@ def svi_file(tmp_path):
 
 @pytest.fixture
 def reach_indicators(monkeypatch):
-    """Stand-ins for the outreach indicators (encounters, overdoses by area), registered for one test."""
-    counts = {"outreach_encounters": {}, "overdoses_reported_fatal": {}}
+    """Stand-ins for the outreach indicators (encounters, overdoses by area), registered for one test. The
+    counts are those of one day, the first of the default period (the last quarter that ended); a test may
+    put counts on other days under `counts["by_day"][day][code]`."""
+    from meetpoint.needs.queries import default_period
+
+    counts = {"outreach_encounters": {}, "overdoses_reported_fatal": {}, "by_day": {}}
+    first_day = default_period().start
 
     def provider(code):
         def compute(scope, group_by):
             assert group_by == ("area",)
-            return {(key,): value for key, value in counts[code].items()}
+            found: dict = {}
+            days = {first_day: counts[code], **{d: c.get(code, {}) for d, c in counts["by_day"].items()}}
+            for day, by_area in days.items():
+                if scope.start <= day <= scope.end:
+                    for key, value in by_area.items():
+                        found[(key,)] = found.get((key,), 0) + value
+            return found
 
         return compute
 
-    for code in counts:
+    for code in ("outreach_encounters", "overdoses_reported_fatal"):
         monkeypatch.setitem(
             indicators.registry,
             code,

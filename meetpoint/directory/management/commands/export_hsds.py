@@ -40,11 +40,17 @@ class Command(BaseCommand):
                 "nothing was written."
             ) from None
         counts = result.counts
-        audit.record_command(
-            "directory.hsds.export",
-            command="export_hsds",
-            detail={"folder": str(target.resolve()), "confidential_places": include_confidential, **counts},
-        )
+        detail = {"folder": str(target.resolve()), "confidential_places": include_confidential, **counts}
+        with audit.command_transaction():
+            audit.record_command("directory.hsds.export", command="export_hsds", detail=detail)
+            for organization in result.exposed:
+                # Each organization whose confidential sites this export gives away sees it in its own log.
+                audit.record_command(
+                    "directory.hsds.confidential_export",
+                    command="export_hsds",
+                    organization=organization,
+                    detail={**detail, "exposed_organizations": len(result.exposed)},
+                )
         kind = "PARTNER-INTERNAL (exact confidential places)" if include_confidential else "public"
         self.stdout.write(
             f"Wrote a {kind} HSDS 3.1 export to {target}: {counts['services']} services, "

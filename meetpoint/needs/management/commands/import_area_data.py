@@ -19,19 +19,22 @@ class Command(BaseCommand):
         parser.add_argument("--layout", choices=["svi", "generic"], required=True)
         parser.add_argument("--area-column", help="The column holding the FIPS code (default: FIPS, GEOID…).")
         parser.add_argument("--source", default="", help="Where the data came from (shown beside it).")
-        parser.add_argument("--org", help="The organization (slug or id) recorded as importing it.")
+        parser.add_argument(
+            "--org",
+            help="The organization (slug or id) that owns the imported areas (default: the site administrator).",
+        )
 
     def handle(self, *args, csv: str, layout: str, area_column=None, source="", org=None, **options):
         path = Path(csv)
         if not path.is_file():
             raise CommandError(f"No file {csv}.")
-        membership = None
+        membership, organization = None, None
         if org:
             try:
                 organization = organization_by_ref(org)
             except Http404 as missing:
                 raise CommandError(str(missing)) from None
-            membership = organization.memberships.filter(role="admin").first()
+            membership = organization.memberships.filter(role="admin").first()  # recorded as importer
         try:
             done = import_area_data(
                 path.read_bytes(),
@@ -40,6 +43,7 @@ class Command(BaseCommand):
                 file_name=path.name,
                 source=source,
                 membership=membership,
+                owner=organization,
             )
         except ImportRefused as refused:
             for line, problem in refused.result.problems:
@@ -48,7 +52,7 @@ class Command(BaseCommand):
         audit.record_command(
             "needs.area_data.import",
             command="import_area_data",
-            organization=membership.organization if membership else None,
+            organization=organization,
             detail={"file": str(path.resolve()), "layout": layout, "rows": done.rows, "source": source},
         )
         self.stdout.write(self.style.SUCCESS(f"Imported {done.rows} area(s) from {path.name} ({layout})."))

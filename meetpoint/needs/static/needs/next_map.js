@@ -16,7 +16,10 @@
     var marker = L.circleMarker(point, {
       radius: 10 + 14 * score, color: "#b3261e", weight: 2, fillOpacity: 0.15 + 0.6 * score
     });
-    marker.bindTooltip(item.dataset.rank + ". " + item.dataset.name, { permanent: item.dataset.rank <= 3 });
+    // The area's name is data someone imported: passed to Leaflet as a text node, never parsed as HTML.
+    var label = document.createElement("span");
+    label.textContent = item.dataset.rank + ". " + item.dataset.name;
+    marker.bindTooltip(label, { permanent: item.dataset.rank <= 3 });
     marker.addTo(map);
     bounds.push(point);
   });
