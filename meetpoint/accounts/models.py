@@ -37,7 +37,7 @@ class Organization(models.Model):
     parent_organization = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL)
     last_modified = models.DateTimeField(auto_now=True, db_index=True)
     # An organization with audit events is deactivated rather than deleted: its members can no longer act for it.
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True, db_default=True)
 
     class Meta:
         ordering = ["name"]
