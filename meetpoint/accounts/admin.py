@@ -35,6 +35,11 @@ class DeactivateNotDelete:
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def log_deletions(self, request, queryset):
+        # Called before delete_queryset: only what will really be deleted is logged as deleted.
+        kept = [obj.pk for obj in queryset if self.in_audit_log(obj)]
+        return super().log_deletions(request, queryset.exclude(pk__in=kept))
+
     def delete_queryset(self, request, queryset):
         kept = [obj for obj in queryset if self.in_audit_log(obj)]
         if kept:

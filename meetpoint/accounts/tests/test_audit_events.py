@@ -169,6 +169,7 @@ def test_the_admin_deactivates_but_never_deletes_an_organization_in_the_log(worl
         changelist, {"action": "delete_selected", "_selected_action": [organization.pk], "post": "yes"}
     )
     assert Organization.objects.filter(pk=organization.pk).exists()
+    assert not events(action="admin.accounts.organization.deleted")
     answer = site_admin.post(changelist, {"action": "deactivate", "_selected_action": [organization.pk]})
     assert answer.status_code == 302
     organization.refresh_from_db()
