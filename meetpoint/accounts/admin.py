@@ -37,8 +37,8 @@ class DeactivateNotDelete:
 
     def log_deletions(self, request, queryset):
         # Called before delete_queryset: only what will really be deleted is logged as deleted.
-        kept = [obj.pk for obj in queryset if self.in_audit_log(obj)]
-        return super().log_deletions(request, queryset.exclude(pk__in=kept))
+        # (The delete page passes a list of one object, the bulk action a queryset.)
+        return super().log_deletions(request, [obj for obj in queryset if not self.in_audit_log(obj)])
 
     def delete_queryset(self, request, queryset):
         kept = [obj for obj in queryset if self.in_audit_log(obj)]
