@@ -1,3 +1,5 @@
+import contextlib
+
 import pytest
 
 from meetpoint.testworld import make_world
@@ -7,6 +9,23 @@ from meetpoint.testworld import make_world
 def world(db):
     """Two unrelated organizations with a member of every role each, and a coalition (meetpoint/testworld.py)."""
     return make_world()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_folder(tmp_path_factory):
+    """The suite never shares the checkout's var/cache: a developer's running server (or another run of the suite)
+    would otherwise read what a test cached, and a test what they did. Each test process gets its own folder."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    folder = tmp_path_factory.mktemp("cache")
+    for alias, config in settings.CACHES.items():
+        if config["BACKEND"].endswith("FileBasedCache"):
+            config["LOCATION"] = str(folder / alias)
+    for alias in list(settings.CACHES):
+        with contextlib.suppress(AttributeError):
+            del caches[alias]  # a cache opened before this point would keep its old folder
+    return folder
 
 
 @pytest.fixture(autouse=True)

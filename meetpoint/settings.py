@@ -5,13 +5,15 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from meetpoint.environment import envbool, envint, envlist, envstr
+from meetpoint.environment import envbool, envdict, envfloat, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
+# Where the SQLite file, the development keys and the cache live.
 VAR_DIR = Path(envstr("MEETPOINT_VAR_DIR", str(PROJECT_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
+# Django's debug pages: never on in production.
 DEBUG = envbool("DEBUG", False)
 # A development key is generated per checkout so nothing secret is ever committed; production sets SECRET_KEY.
 _dev_key_file = VAR_DIR / "dev-secret-key"
@@ -26,6 +28,7 @@ if not SECRET_KEY:
 # Key of the blind index that turns participant codes into keyed hashes; production must set its own.
 PARTICIPANT_CODE_KEY = envstr("PARTICIPANT_CODE_KEY", SECRET_KEY)
 
+# Comma-separated host names the site answers to, and origins trusted for forms (e.g. https://meetpoint.example.org).
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
@@ -144,6 +147,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["meetpoint.accounts.lockout.LockoutBackend"]
+# Sign-in lockout: this many failed passwords for one account lock it for this many minutes.
 MEETPOINT_LOCKOUT_FAILURES = envint("MEETPOINT_LOCKOUT_FAILURES", 5, minimum=1)
 MEETPOINT_LOCKOUT_MINUTES = envint("MEETPOINT_LOCKOUT_MINUTES", 15, minimum=1)
 # Two-factor sign-in (TOTP) for roles that see participant-level data; `make demo` turns it off for the demo.
@@ -162,6 +166,7 @@ USE_TZ = True
 TIME_ZONE = envstr("MEETPOINT_TIME_ZONE", "America/New_York")
 
 STATIC_URL = "/static/"
+# Where `collectstatic` gathers static files.
 STATIC_ROOT = Path(envstr("STATIC_ROOT", str(PROJECT_DIR / "staticfiles")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -175,11 +180,14 @@ WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("MEETPOINT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
+# Django's e-mail settings, for notifications (referrals, invitations).
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "meetpoint@localhost")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Sessions end after this much inactivity (seconds). MEETPOINT_HTTPS: behind TLS, secure cookies, HSTS
+# (MEETPOINT_HSTS_SECONDS) and a redirect to https.
 SESSION_COOKIE_AGE = envint("MEETPOINT_SESSION_SECONDS", 8 * 3600, minimum=300)
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: sessions end after inactivity
 SESSION_COOKIE_SECURE = envbool("MEETPOINT_SECURE_COOKIES", not DEBUG and envbool("MEETPOINT_HTTPS", False))
@@ -229,7 +237,9 @@ if MEETPOINT_FIELD_KEYS_GENERATED:
         os.unlink(_new_key.name)
     MEETPOINT_FIELD_KEYS = [_dev_field_key_file.read_text().strip()]
 
-# Directory
+# Directory: list paging, the largest search radius, search answers each process keeps in memory (0 turns
+# remembering off), map tiles for Leaflet (their origin is allowed by the Content-Security-Policy), and the
+# largest file `import_hsds` reads.
 MEETPOINT_PAGE_SIZE = envint("MEETPOINT_PAGE_SIZE", 20, minimum=1)
 MEETPOINT_MAX_PAGE_SIZE = envint("MEETPOINT_MAX_PAGE_SIZE", 100, minimum=1)
 MEETPOINT_MAX_RADIUS_KM = envint("MEETPOINT_MAX_RADIUS_KM", 500, minimum=1)
@@ -239,6 +249,36 @@ MEETPOINT_SEARCH_SYNONYMS_FILE = envstr("MEETPOINT_SEARCH_SYNONYMS_FILE", "")
 MEETPOINT_MAP_TILES = envstr("MEETPOINT_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MEETPOINT_HSDS_MAX_FILE_MB = envint("MEETPOINT_HSDS_MAX_FILE_MB", 100, minimum=1)
 
+# Outreach: per-encounter ceilings by count name (JSON, e.g. {"syringes_distributed": 2000}), how collected
+# syringes are estimated from a container's volume or weight, the overdose map's grid, and the daily roll-ups.
+MEETPOINT_OUTREACH_MAX = envdict("MEETPOINT_OUTREACH_MAX")
+MEETPOINT_SYRINGES_PER_LITRE = envfloat("MEETPOINT_SYRINGES_PER_LITRE", 100, minimum=1)
+MEETPOINT_SYRINGES_PER_POUND = envfloat("MEETPOINT_SYRINGES_PER_POUND", 281, minimum=1)
+MEETPOINT_GRID_DEGREES = envfloat("MEETPOINT_GRID_DEGREES", 0.01, minimum=0.001)
+MEETPOINT_OUTREACH_ROLLUPS = envbool("MEETPOINT_OUTREACH_ROLLUPS", True)
+
+# Inventory: days before expiry a lot is listed as expiring, the low-stock default (and per item code, JSON), and
+# the largest quantity one receipt may bring in.
+MEETPOINT_INVENTORY_EXPIRY_DAYS = envint("MEETPOINT_INVENTORY_EXPIRY_DAYS", 60, minimum=0)
+MEETPOINT_INVENTORY_LOW_STOCK_DEFAULT = envint("MEETPOINT_INVENTORY_LOW_STOCK_DEFAULT", 10, minimum=0)
+MEETPOINT_INVENTORY_LOW_STOCK_DEFAULTS = envdict("MEETPOINT_INVENTORY_LOW_STOCK_DEFAULTS")
+MEETPOINT_INVENTORY_MAX_RECEIPT = envint("MEETPOINT_INVENTORY_MAX_RECEIPT", 1_000_000, minimum=1)
+
+# Education: fewest pre/post pairs a survey result is shown for (fewer would expose the few who answered).
+MEETPOINT_SURVEY_MIN_PAIRS = envint("MEETPOINT_SURVEY_MIN_PAIRS", 5, minimum=1)
+
+# Community needs: ranking weights and the reach indicators by area level (JSON objects merged over the
+# defaults), and how far a grid cell may be from an area's centre to count for it.
+MEETPOINT_NEEDS_WEIGHTS = envdict("MEETPOINT_NEEDS_WEIGHTS")
+MEETPOINT_NEEDS_REACH_INDICATORS = envdict("MEETPOINT_NEEDS_REACH_INDICATORS")
+MEETPOINT_NEEDS_GRID_MATCH_KM = envfloat("MEETPOINT_NEEDS_GRID_MATCH_KM", 5, minimum=0)
+
+# Outcomes: the smallest suppression threshold an agreement may use unless a site administrator allows less, and the
+# longest report period.
+MEETPOINT_SHARING_MIN_THRESHOLD = envint("MEETPOINT_SHARING_MIN_THRESHOLD", 5, minimum=1)
+MEETPOINT_REPORT_MAX_DAYS = envint("MEETPOINT_REPORT_MAX_DAYS", 366, minimum=1)
+
+# Log level of the console log.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

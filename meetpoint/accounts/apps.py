@@ -7,6 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and organizations"
 
     def ready(self) -> None:
-        from meetpoint.accounts import audit_changes, lockout  # noqa: F401 — lockout connects its signals
+        from django.contrib.admin.models import LogEntry
+        from django.db.models.signals import post_save
 
-        audit_changes.connect()
+        from meetpoint.accounts import audit, lockout  # noqa: F401 — lockout connects its signals
+
+        post_save.connect(audit.record_admin_change, sender=LogEntry, dispatch_uid="audit-admin-changes")

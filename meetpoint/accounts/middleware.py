@@ -15,14 +15,14 @@ class ActingMembershipMiddleware:
 
 
 class AuditScopeMiddleware:
-    """Logs every change a request makes (accounts/audit_changes.py), as made by its user, organization and
+    """Events the request's actions write (accounts/audit.py) are by its user and acting organization and from its
     address. After ActingMembershipMiddleware, so the acting membership is known when an event is written."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        from meetpoint.accounts.audit_changes import request_scope
+        from meetpoint.accounts.audit import request_scope
 
         with request_scope(request):
             return self.get_response(request)

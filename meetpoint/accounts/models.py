@@ -36,6 +36,8 @@ class Organization(models.Model):
     legal_status = models.CharField(max_length=100, blank=True)
     parent_organization = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL)
     last_modified = models.DateTimeField(auto_now=True, db_index=True)
+    # An organization with audit events is deactivated rather than deleted: its members can no longer act for it.
+    is_active = models.BooleanField(default=True, db_default=True)
 
     class Meta:
         ordering = ["name"]
@@ -114,15 +116,24 @@ class ApiToken(models.Model):
 
 
 class AuditEvent(models.Model):
-    """One entry of the append-only audit log. Each entry's hash covers the previous entry's hash, so any edit,
-    deletion or reordering breaks the chain (`meetpoint verify_audit` finds where)."""
+    """One entry of the append-only audit log. Each entry's hash covers the previous entry's hash in its
+    organization's chain, so any edit, deletion or reordering breaks it (`meetpoint verify_audit` finds where)."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     actor_name = models.CharField(max_length=150, blank=True)  # kept when the user is deleted
+    # No database constraint and nothing done on delete: an event keeps the id (and name) of an organization that
+    # is gone, so its hash still matches (organizations with events are deactivated, not deleted, in the admin).
     organization = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="audit_events",
     )
+    organization_name = models.CharField(max_length=255, blank=True)
+    chain = models.CharField(max_length=40, blank=True, default="")  # the organization's id, or "network"
     action = models.CharField(max_length=64, db_index=True)  # e.g. "referral.view", "report.export"
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
@@ -145,8 +156,9 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """A single row holding the newest entry's hash; locking it serializes appends to the chain."""
+    """One row per chain holding its newest entry's hash; locking it serializes appends to that chain only."""
 
+    chain = models.CharField(max_length=40, unique=True, default="")
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
 

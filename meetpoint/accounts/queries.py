@@ -20,7 +20,9 @@ def acting_membership(request: HttpRequest) -> Membership | None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    memberships = Membership.objects.filter(user=user).select_related("organization", "user")
+    memberships = Membership.objects.filter(user=user, organization__is_active=True).select_related(
+        "organization", "user"
+    )
     chosen = request.session.get(SESSION_KEY)
     if chosen:
         found = memberships.filter(pk=chosen).first()
@@ -35,7 +37,7 @@ def membership_for_token(key: str) -> Membership | None:
         .select_related("membership__organization", "membership__user")
         .first()
     )
-    if token is None or not token.membership.user.is_active:
+    if token is None or not (token.membership.user.is_active and token.membership.organization.is_active):
         return None
     token.touch()
     return token.membership

@@ -7,6 +7,7 @@ once and enter a code at each sign-in. Until then every page but these answers w
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -84,8 +85,12 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         for candidate in candidates:
             if candidate.verify_token(token):
                 if setting_up:
-                    candidate.confirmed = True
-                    candidate.save(update_fields=["confirmed"])
+                    from meetpoint.accounts import audit
+
+                    with transaction.atomic():
+                        candidate.confirmed = True
+                        candidate.save(update_fields=["confirmed"])
+                        audit.record("accounts.two_factor.enrolled", request=request, user=user)
                 otp_login(request, candidate)
                 return redirect(next_url)
         error = _("That code did not match. Enter the 6 digits your authenticator app shows now.")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from meetpoint.accounts import audit
 from meetpoint.directory import taxonomy
 from meetpoint.directory.hours import Slot, day_label, is_known_zone, overlapping
 from meetpoint.directory.models import (
@@ -173,6 +174,7 @@ def save_service(organization, data: ServiceInput, service: Service | None = Non
     if service is not None and service.organization_id != organization.pk:
         raise DirectoryInputError({"service": _("This service belongs to another organization.")})
     terms, languages, location_ids = _validate_service(organization, data)
+    created = service is None
     with transaction.atomic():
         service = service or Service(organization=organization)
         for name in SERVICE_FIELDS:
@@ -189,6 +191,12 @@ def save_service(organization, data: ServiceInput, service: Service | None = Non
             ServiceCapacity.objects.update_or_create(
                 service=service, unit_name="referrals", defaults={"available": data.capacity_available}
             )
+        audit.record(
+            "directory.service.created" if created else "directory.service.updated",
+            organization=organization,
+            obj=service,
+            detail={"name": service.name, "locations": len(location_ids)},
+        )
     return service
 
 
@@ -233,6 +241,7 @@ def save_location(organization, data: LocationInput, location: Location | None =
     languages = _check_languages(errors, list(data.languages), "languages")
     if errors:
         raise DirectoryInputError(errors)
+    created = location is None
     with transaction.atomic():
         location = location or Location(organization=organization)
         for name in (
@@ -262,6 +271,12 @@ def save_location(organization, data: LocationInput, location: Location | None =
             address.delete()
         _set_languages("location", location, languages)
         _set_phone("location", location, data.phone, organization)
+        audit.record(
+            "directory.location.created" if created else "directory.location.updated",
+            organization=organization,
+            obj=location,
+            detail={"name": location.name, "mobile": location.is_mobile},
+        )
     return location
 
 
@@ -350,7 +365,18 @@ def add_schedule(
             setattr(schedule, name, getattr(data, name))
         schedule.save()
         _touch_owner(schedule)
+        _record_schedule("directory.schedule.added", schedule)
     return schedule
+
+
+def _record_schedule(action: str, schedule: Schedule) -> None:
+    owner = schedule.service or schedule.location
+    audit.record(
+        action,
+        organization=owner.organization,
+        obj=schedule,
+        detail={"of": owner.name, "day": str(day_label(schedule.weekday, schedule.date))},
+    )
 
 
 def update_schedule(schedule: Schedule, data: ScheduleInput) -> Schedule:
@@ -360,12 +386,14 @@ def update_schedule(schedule: Schedule, data: ScheduleInput) -> Schedule:
             setattr(schedule, name, getattr(data, name))
         schedule.save()
         _touch_owner(schedule)
+        _record_schedule("directory.schedule.updated", schedule)
     return schedule
 
 
 def delete_schedule(schedule: Schedule) -> None:
     with transaction.atomic():
         _touch_owner(schedule)
+        _record_schedule("directory.schedule.deleted", schedule)
         schedule.delete()
 
 

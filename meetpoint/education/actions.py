@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meetpoint.accounts import audit
 from meetpoint.accounts.models import Membership
 from meetpoint.accounts.roles import may_edit
 from meetpoint.directory.models import Location, Service
@@ -98,6 +99,9 @@ def create_event(membership: Membership, *, co_host_ids=(), request=None, **fiel
     with transaction.atomic():
         event = Event.objects.create(host=membership.organization, created_by=membership.user, **cleaned)
         invitations.set_invited(membership, event, co_hosts, request=request)
+        audit.record(
+            "education.event.created", membership=membership, obj=event, detail={"title": event.title}
+        )
     return event
 
 
@@ -119,6 +123,13 @@ def _save(membership: Membership, subject, cleaned: dict, invited_ids, field: st
         subject.save()
         if invited is not None:
             invitations.set_invited(membership, subject, invited, request=request)
+        kind = "event" if isinstance(subject, Event) else "take_back"
+        audit.record(
+            f"education.{kind}.updated",
+            membership=membership,
+            obj=subject,
+            detail={"fields": sorted(cleaned)},
+        )
     return subject
 
 
@@ -139,6 +150,7 @@ def record_attendance(
         Event.objects.filter(pk=event.pk).update(**fields)
         for name, value in fields.items():
             setattr(event, name, value)
+        audit.record("education.attendance.recorded", membership=membership, obj=event, detail=fields)
     return event
 
 
@@ -154,13 +166,21 @@ def add_registration(
 
 def _register(event: Event, name: str, contact: str, affiliation: str) -> Registration:
     with transaction.atomic():
-        return Registration.objects.create(
+        registration = Registration.objects.create(
             event=event,
             organization=event.host,
             name=name[:200],
             contact=(contact or "").strip()[:200],
             affiliation=(affiliation or "").strip()[:200],
         )
+        # The registrant's name and contact stay out of the log: the host's list holds them.
+        audit.record(
+            "education.registration.added",
+            organization=event.host,
+            obj=registration,
+            detail={"event": event.title},
+        )
+        return registration
 
 
 def register_self(event: Event, *, name: str, contact: str = "", affiliation: str = "") -> Registration:
@@ -187,6 +207,9 @@ def mark_attended(
         if count_them and (event.attendance_count or 0) < ticked:
             event.attendance_count = ticked
             event.save(update_fields=["attendance_count"])
+        audit.record(
+            "education.attendance.marked", membership=membership, obj=event, detail={"attended": ticked}
+        )
     return event
 
 
@@ -209,7 +232,7 @@ def add_material(
     if url and not re.match(r"^https?://", url):
         raise InvalidInput("url", _("A link starts with http:// or https://."))
     with transaction.atomic():
-        return Material.objects.create(
+        material = Material.objects.create(
             event=event,
             title=title[:200],
             url=url,
@@ -217,6 +240,13 @@ def add_material(
             media_type=media_type[:100],
             language=language[:10],
         )
+        audit.record(
+            "education.material.added",
+            membership=membership,
+            obj=material,
+            detail={"event": event.title, "title": material.title},
+        )
+        return material
 
 
 def new_pairing_token() -> str:
@@ -266,7 +296,7 @@ def submit_survey(
         token = new_pairing_token()
     try:
         with transaction.atomic():
-            return SurveyResponse.objects.create(
+            response = SurveyResponse.objects.create(
                 event=event,
                 survey=survey_code,
                 survey_version=survey.version,
@@ -275,6 +305,13 @@ def submit_survey(
                 answers={key: answers[key] for key in (item["id"] for item in survey.items)},
                 scores=scores,
             )
+            audit.record(
+                "education.survey.answered",
+                organization=event.host,
+                obj=response,
+                detail={"event": event.title, "survey": survey_code, "phase": phase},
+            )
+            return response
     except IntegrityError:
         raise InvalidInput(
             "pairing_token",
@@ -359,6 +396,12 @@ def create_take_back(membership: Membership, *, partner_ids=(), request=None, **
     with transaction.atomic():
         take_back = TakeBackEvent.objects.create(organization=membership.organization, **cleaned)
         invitations.set_invited(membership, take_back, partners, request=request)
+        audit.record(
+            "education.take_back.created",
+            membership=membership,
+            obj=take_back,
+            detail={"title": take_back.title},
+        )
     return take_back
 
 

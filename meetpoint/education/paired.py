@@ -3,8 +3,6 @@
 import math
 from dataclasses import dataclass
 
-from scipy import stats
-
 DEFAULT_MIN_PAIRS = 5  # fewer pairs are not shown, to protect the few attendees who answered
 
 
@@ -24,6 +22,8 @@ class PairedChange:
 
 def paired_change(pre: list[float], post: list[float], confidence: float = 0.95) -> PairedChange:
     """Change from `pre` to `post` (same order = same person). Needs at least two pairs."""
+    from scipy import stats  # here, not at import: scipy costs every process a second to start
+
     if len(pre) != len(post):
         raise ValueError("pre and post must be paired (same length).")
     n = len(pre)

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from meetpoint.accounts import audit
 from meetpoint.accounts.models import Membership, Organization
 from meetpoint.errors import ActionError, NotAllowed
 from meetpoint.needs.importer import ParseResult, decode, parse_area_csv
@@ -75,7 +76,7 @@ def import_area_data(
         for start in range(0, len(updated_ids), CHUNK):
             Area.objects.filter(pk__in=updated_ids[start : start + CHUNK]).delete()
         Area.objects.bulk_create(created + updated, batch_size=CHUNK)
-        return AreaImport.objects.create(
+        imported = AreaImport.objects.create(
             file_name=file_name[:255],
             layout=layout,
             rows=len(result.rows),
@@ -83,6 +84,13 @@ def import_area_data(
             organization=owner,
             imported_by=membership.user if membership else None,
         )
+        audit.record(
+            "needs.areas.imported",
+            membership=membership,
+            obj=imported,
+            detail={"file": file_name, "layout": layout, "created": len(created), "updated": len(updated)},
+        )
+        return imported
 
 
 def set_aliases(area: Area, aliases: list[str], organization: Organization | None = None) -> Area:
@@ -92,6 +100,7 @@ def set_aliases(area: Area, aliases: list[str], organization: Organization | Non
     with transaction.atomic():
         area.aliases = sorted({alias.strip() for alias in aliases if alias.strip()})
         area.save(update_fields=["aliases", "updated"])
+        audit.record("needs.area.aliases_set", obj=area, detail={"area": area.code, "aliases": area.aliases})
     return area
 
 

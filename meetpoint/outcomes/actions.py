@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from meetpoint import indicators as indicator_registry
+from meetpoint.accounts import audit
 from meetpoint.accounts.roles import Role
 from meetpoint.outcomes import releases
 from meetpoint.outcomes.models import (
@@ -104,7 +105,7 @@ def propose_agreement(membership, data: AgreementInput) -> SharingAgreement:
         data.valid_from,
         data.valid_until,
     )
-    return SharingAgreement.objects.create(
+    agreement = SharingAgreement.objects.create(
         sharer=sharer,
         recipient=data.recipient,
         indicators=codes,
@@ -119,6 +120,13 @@ def propose_agreement(membership, data: AgreementInput) -> SharingAgreement:
         created_by=user,
         sharer_accepted_at=timezone.now(),
     )
+    audit.record(
+        "outcomes.agreement.proposed",
+        membership=membership,
+        obj=agreement,
+        detail={"recipient": data.recipient.name, "indicators": len(codes), "threshold": data.threshold},
+    )
+    return agreement
 
 
 @transaction.atomic
@@ -132,6 +140,7 @@ def accept_agreement(membership, agreement: SharingAgreement) -> SharingAgreemen
         raise OutcomesError("This agreement is already accepted.", status=409)
     agreement.recipient_accepted_at = timezone.now()
     agreement.save(update_fields=["recipient_accepted_at"])
+    audit.record("outcomes.agreement.accepted", membership=membership, obj=agreement)
     return agreement
 
 
@@ -145,6 +154,7 @@ def end_agreement(membership, agreement: SharingAgreement) -> SharingAgreement:
         raise OutcomesError("This agreement has already ended.", status=409)
     agreement.ended_at = timezone.now()
     agreement.save(update_fields=["ended_at"])
+    audit.record("outcomes.agreement.ended", membership=membership, obj=agreement)
     return agreement
 
 
@@ -278,7 +288,7 @@ def create_open_dataset(membership, data: DatasetInput) -> OpenDataset:
     while OpenDataset.objects.filter(organization=organization, slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
-    return OpenDataset.objects.create(
+    dataset = OpenDataset.objects.create(
         organization=organization,
         slug=slug,
         title=title[:200],
@@ -290,6 +300,10 @@ def create_open_dataset(membership, data: DatasetInput) -> OpenDataset:
         protect_supplies=data.protect_supplies,
         published_from=data.published_from,
     )
+    audit.record(
+        "outcomes.open_data.created", membership=membership, obj=dataset, detail={"title": dataset.title}
+    )
+    return dataset
 
 
 def publish_release(dataset: OpenDataset, period: Period, today: date | None = None) -> OpenRelease:
@@ -330,4 +344,5 @@ def withdraw_open_dataset(membership, dataset: OpenDataset) -> OpenDataset:
     _require_admin(membership, dataset.organization, "withdraw open data")
     dataset.withdrawn_at = timezone.now()
     dataset.save(update_fields=["withdrawn_at"])
+    audit.record("outcomes.open_data.withdrawn", membership=membership, obj=dataset)
     return dataset

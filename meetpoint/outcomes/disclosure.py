@@ -20,9 +20,6 @@ import math
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
-import numpy as np
-from scipy.optimize import linprog
-
 PRIMARY = "primary"
 COMPLEMENTARY = "complementary"
 # A figure the recipient never received but that the equations tie to what they hold (a month not released
@@ -114,6 +111,11 @@ def audit(
 ) -> list[AuditFinding]:
     """The attacker's view: for every suppressed cell, the least and greatest value consistent with all
     published cells and equations. Returns the findings for cells with fewer than ceil(K/2) possible values."""
+    # Imported here, not with the module: numpy and scipy cost every process a second to start, and only a
+    # release with suppressed cells needs them.
+    import numpy as np
+    from scipy.optimize import linprog
+
     unknown = [key for key, cell in cells.items() if cell.status]
     if not unknown:
         return []

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from meetpoint.accounts import audit
 from meetpoint.directory.models import Location
 from meetpoint.inventory.models import SupplyItem
 from meetpoint.outreach import places, rollups
@@ -287,9 +288,9 @@ def record_encounter(membership, record: EncounterIn, *, source: str = Encounter
     prepared = validate_encounter(organization, record, catalog=catalog)
     try:
         with transaction.atomic():
-            participant = None
+            participant, new_participant = None, False
             if prepared["code"]:
-                participant, _ = participant_actions.find_or_create_participant(
+                participant, new_participant = participant_actions.find_or_create_participant(
                     organization, prepared["code"], prepared["demographics"]
                 )
             encounter = Encounter.objects.create(
@@ -307,6 +308,17 @@ def record_encounter(membership, record: EncounterIn, *, source: str = Encounter
             )
             _follow_stock(encounter, prepared["lines"], membership.user)
             rollups.add_encounter(encounter, prepared["lines"])
+            audit.record(
+                "outreach.encounter.recorded",
+                membership=membership,
+                obj=encounter,
+                detail={
+                    "source": source,
+                    "site": encounter.location.name if encounter.location else "",
+                    "supply_lines": len(prepared["lines"]),
+                    "new_participant": new_participant,
+                },
+            )
     except IntegrityError:
         # Two copies of one record raced each other: the other copy won, so this one is already stored.
         existing = _existing(organization, record.client_uuid)
@@ -382,6 +394,12 @@ def record_overdose(membership, record: OverdoseIn):
                 reported_by=record.reported_by,
                 recorded_by=membership.user,
                 **fields,
+            )
+            audit.record(
+                "outreach.overdose.recorded",
+                membership=membership,
+                obj=report,
+                detail={"place_kind": kind, "fatal": record.fatal},
             )
     except IntegrityError:
         found = OverdoseReport.objects.filter(

@@ -514,7 +514,10 @@ class EncounterImport:
         report_bad: Callable[[int, str], None] = lambda line, reason: None,
         progress: Callable[[ImportResult], None] = lambda result: None,
         progress_every: int = 50000,
+        log: Callable[[ImportResult], None] = lambda result: None,
     ) -> ImportResult:
+        """`log` writes the run's audit event; it is called inside the import's transaction, so the event
+        commits with the rows it describes (and not at all when nothing is written)."""
         self.result = ImportResult()
         self.skip_bad_rows = skip_bad_rows
         self.report_bad = report_bad
@@ -585,6 +588,7 @@ class EncounterImport:
                     self._flush(chunk)
                 if self.result.bad and not skip_bad_rows:
                     raise _Abort
+                log(self.result)
         except _Abort:
             self.result.written = 0
             self.result.supply_lines = 0

@@ -314,12 +314,10 @@ def resolve_duplicate(request, pk: int, decision: str):
     duplicate = participant_queries.duplicate_for(request.membership, pk)
     if decision == "merge":
         try:
-            survivor = participant_actions.merge_participants(request.membership, duplicate)
+            participant_actions.merge_participants(request.membership, duplicate)
         except participant_actions.ParticipantError as error:
             messages.error(request, str(error))
         else:
-            merged = {"merged": str(duplicate.participant_id), "possible_duplicate": duplicate.pk}
-            audit.record("participants.merge", request=request, obj=survivor, detail=merged)
             messages.success(request, _("Participants merged: their encounters now count as one person."))
     elif decision == "dismiss":
         participant_actions.dismiss_duplicate(request.membership, duplicate)

@@ -3,6 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from meetpoint.accounts import audit
 from meetpoint.participants import recipe as recipes
 from meetpoint.participants.codes import blind_index, normalize_code
 from meetpoint.participants.demographics import clean_demographics
@@ -23,9 +24,13 @@ def set_recipe(membership, parts) -> ParticipantCodeRecipe:
     if membership.role != "admin":
         raise PermissionError("Only an admin may change the participant code recipe.")
     checked = list(recipes.validate_recipe(parts))
-    row, _ = ParticipantCodeRecipe.objects.update_or_create(
-        organization=membership.organization, defaults={"parts": checked}
-    )
+    with transaction.atomic():
+        row, _ = ParticipantCodeRecipe.objects.update_or_create(
+            organization=membership.organization, defaults={"parts": checked}
+        )
+        audit.record(
+            "participants.code_recipe.set", membership=membership, obj=row, detail={"parts": checked}
+        )
     return row
 
 
@@ -126,14 +131,22 @@ def merge_participants(membership, duplicate: PossibleDuplicate) -> Participant:
         PossibleDuplicate.objects.filter(status=PossibleDuplicate.Status.OPEN, participant=source).update(
             status=PossibleDuplicate.Status.MERGED, resolved=timezone.now()
         )
+        audit.record(
+            "participants.merge",
+            membership=membership,
+            obj=target,
+            detail={"merged": str(source.pk), "possible_duplicate": duplicate.pk},
+        )
     return target
 
 
 def dismiss_duplicate(membership, duplicate: PossibleDuplicate) -> None:
     _check_staff(membership, duplicate)
-    duplicate.status = PossibleDuplicate.Status.DISMISSED
-    duplicate.resolved = timezone.now()
-    duplicate.save(update_fields=["status", "resolved"])
+    with transaction.atomic():
+        duplicate.status = PossibleDuplicate.Status.DISMISSED
+        duplicate.resolved = timezone.now()
+        duplicate.save(update_fields=["status", "resolved"])
+        audit.record("participants.duplicate.dismissed", membership=membership, obj=duplicate)
 
 
 # Functions (source, target) called inside the merge transaction to move an app's records to the survivor.

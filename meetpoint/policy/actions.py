@@ -6,6 +6,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from meetpoint.accounts import audit
 from meetpoint.accounts.models import Membership, Organization
 from meetpoint.accounts.roles import Role, may_edit
 from meetpoint.forms_flow import InvalidInput, NotAllowed
@@ -67,6 +68,12 @@ def create_policy(
         policy = Policy.objects.create(organization=membership.organization, **cleaned)
         if status:
             _add_status(membership, policy, status, status_date, note)
+        audit.record(
+            "policy.created",
+            membership=membership,
+            obj=policy,
+            detail={"title": policy.title, "status": status},
+        )
     return policy
 
 
@@ -77,6 +84,7 @@ def update_policy(membership: Membership, policy: Policy, **fields) -> Policy:
         for name, value in cleaned.items():
             setattr(policy, name, value)
         policy.save()
+        audit.record("policy.updated", membership=membership, obj=policy, detail={"fields": sorted(cleaned)})
     return policy
 
 
@@ -107,7 +115,14 @@ def record_status(
             % {"old": Status(policy.status).label, "new": Status(status).label},
         )
     with transaction.atomic():
-        return _add_status(membership, policy, status, date, note)
+        event = _add_status(membership, policy, status, date, note)
+        audit.record(
+            "policy.status.recorded",
+            membership=membership,
+            obj=policy,
+            detail={"status": status, "date": date.isoformat()},
+        )
+        return event
 
 
 def add_action(
@@ -132,9 +147,16 @@ def add_action(
         if organization is None:
             raise InvalidInput("organization", _("Not a known partner organization."))
     with transaction.atomic():
-        return AdvocacyAction.objects.create(
+        action = AdvocacyAction.objects.create(
             policy=policy, kind=kind, date=date, description=description, organization=organization
         )
+        audit.record(
+            "policy.action.added",
+            membership=membership,
+            obj=action,
+            detail={"policy": policy.title, "kind": kind, "by": organization.name},
+        )
+        return action
 
 
 def add_link(membership: Membership, policy: Policy, *, title: str, url: str) -> SourceLink:
@@ -145,7 +167,9 @@ def add_link(membership: Membership, policy: Policy, *, title: str, url: str) ->
     if not (url or "").startswith(("http://", "https://")):
         raise InvalidInput("url", _("A link starts with http:// or https://."))
     with transaction.atomic():
-        return SourceLink.objects.create(policy=policy, title=title[:200], url=url)
+        link = SourceLink.objects.create(policy=policy, title=title[:200], url=url)
+        audit.record("policy.link.added", membership=membership, obj=link, detail={"policy": policy.title})
+        return link
 
 
 def record_sign_ons(membership: Membership, policy: Policy, organization_ids) -> Policy:
@@ -157,6 +181,12 @@ def record_sign_ons(membership: Membership, policy: Policy, organization_ids) ->
         raise InvalidInput("signed_on", _("A partner is not a known organization."))
     with transaction.atomic():
         policy.signed_on.set(found)
+        audit.record(
+            "policy.sign_ons.recorded",
+            membership=membership,
+            obj=policy,
+            detail={"signed_on": sorted(organization.name for organization in found)},
+        )
     return policy
 
 
@@ -169,4 +199,10 @@ def sign_on(membership: Membership, policy: Policy, *, signed: bool = True) -> P
             policy.signed_on.add(membership.organization)
         else:
             policy.signed_on.remove(membership.organization)
+        audit.record(
+            "policy.signed_on" if signed else "policy.sign_on.withdrawn",
+            membership=membership,
+            obj=policy,
+            detail={"policy": policy.title},
+        )
     return policy

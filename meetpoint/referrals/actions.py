@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meetpoint.accounts import audit
 from meetpoint.accounts.models import Membership
 from meetpoint.accounts.roles import PARTICIPANT_LEVEL_ROLES, Role
 from meetpoint.directory.models import Service
@@ -260,6 +261,16 @@ def create_referral(
         )
         if consent_elements is not None:
             _save_consent(referral, consent_elements, membership, now)
+        audit.record(
+            "referral.created",
+            membership=membership,
+            obj=referral,
+            detail={
+                "to": referral.receiver.name,
+                "service": clean["service"].name,
+                "with_consent": consent_elements is not None,
+            },
+        )
         if send:
             referral = _apply_transition(referral, membership, lifecycle.SENT, lifecycle.SENDER, now=now)
     return referral
@@ -412,6 +423,13 @@ def _apply_transition(
             setattr(referral, name, value)
     referral.version += 1
     _notify_transition(referral, frm, to, side, now)
+    audit.record(
+        f"referral.{to}",
+        membership=membership,
+        organization=membership.organization if membership else referral.sender,
+        obj=referral,
+        detail={"from": frm, "side": side, **({"reason": reason_code} if reason_code else {})},
+    )
     return referral
 
 
@@ -508,6 +526,12 @@ def record_consent(
         raise ReferralError(400, _consent_message(problems), errors=problems)
     with transaction.atomic():
         consent = _save_consent(referral, elements, membership, now)
+        audit.record(
+            "referral.consent.recorded",
+            membership=membership,
+            obj=consent,
+            detail={"referral": str(referral.pk)},
+        )
         if send and referral.state == lifecycle.DRAFT:
             _apply_transition(referral, membership, lifecycle.SENT, lifecycle.SENDER, now=now)
     return consent
@@ -532,6 +556,9 @@ def revoke_consent(
             raise ReferralError(
                 409, _("There is no consent in force to revoke on this referral."), allowed=[]
             )
+        audit.record(
+            "referral.consent.revoked", membership=membership, obj=referral, detail={"consents": count}
+        )
         if referral.state != lifecycle.DRAFT:
             _notify(referral.receiver, referral, Notification.Kind.CONSENT_REVOKED, now)
     return count
@@ -555,6 +582,7 @@ def flag_overdue_referrals(now: datetime | None = None) -> int:
                 flagged += 1
                 _notify(referral.sender, referral, Notification.Kind.OVERDUE, now)
                 _notify(referral.receiver, referral, Notification.Kind.OVERDUE, now)
+                audit.record("referral.overdue_flagged", organization=referral.sender, obj=referral)
     return flagged
 
 
@@ -635,4 +663,8 @@ def mark_notifications_read(
     query = Notification.objects.filter(organization=membership.organization, read_at__isnull=True)
     if ids:
         query = query.filter(pk__in=ids)
-    return query.update(read_at=now or timezone.now())
+    with transaction.atomic():
+        count = query.update(read_at=now or timezone.now())
+        if count:
+            audit.record("referral.notifications.read", membership=membership, detail={"count": count})
+    return count

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from meetpoint.indicators import Indicator, Scope, register
-from meetpoint.screening.catalog import all_instruments
+from meetpoint.screening.catalog import instrument_outlines
 
 
 def _group_value(name: str, day, organization_id, location_id):
@@ -68,41 +68,38 @@ def register_all() -> None:
             tags=("screening",),
         )
     )
-    for instrument in all_instruments():
-        slug = instrument.name.replace("-", "_").replace(".", "_")
-        levels = [
-            f"people_screened_{slug}_{level['id'].replace('-', '_')}"
-            for level in instrument.data["risk_levels"]
-        ]
+    for outline in instrument_outlines():
+        slug = outline["name"].replace("-", "_").replace(".", "_")
+        levels = [f"people_screened_{slug}_{level['id'].replace('-', '_')}" for level in outline["risk_levels"]]
         register(
             Indicator(
                 code=f"people_screened_{slug}",
-                name=f"People screened with {instrument.title}",
-                definition=f"People screened with {instrument.name} in the period (each person once per group).",
+                name=f"People screened with {outline['title']}",
+                definition=f"People screened with {outline['name']} in the period (each person once per group).",
                 unit="people",
                 provider="screening",
-                compute=people_screened(instrument.name),
+                compute=people_screened(outline["name"]),
                 counts_people=True,
                 additive=False,
                 categories=tuple(levels),  # its risk levels: total minus the others gives one back
-                tags=("screening", instrument.name),
+                tags=("screening", outline["name"]),
             )
         )
-        for level in instrument.data["risk_levels"]:
+        for level in outline["risk_levels"]:
             register(
                 Indicator(
                     code=f"people_screened_{slug}_{level['id'].replace('-', '_')}",
-                    name=f"People screened with {instrument.name}: {level['label']}",
+                    name=f"People screened with {outline['name']}: {level['label']}",
                     definition=(
-                        f"People whose {instrument.name} screening in the period came out '{level['label']}' "
+                        f"People whose {outline['name']} screening in the period came out '{level['label']}' "
                         "(each person once per group)."
                     ),
                     unit="people",
                     provider="screening",
-                    compute=people_screened(instrument.name, level["id"]),
+                    compute=people_screened(outline["name"], level["id"]),
                     counts_people=True,
                     additive=False,
-                    tags=("screening", instrument.name, level["id"]),
+                    tags=("screening", outline["name"], level["id"]),
                 )
             )
 

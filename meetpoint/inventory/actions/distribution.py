@@ -9,6 +9,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from meetpoint.accounts import audit
 from meetpoint.directory.models import Location
 from meetpoint.inventory.actions.ledger import (
     FUTURE_SKEW,
@@ -138,6 +139,15 @@ def reverse_distribution(
                 original.reconciliation_note = "Reversed: the distribution was corrected."
                 original.save(update_fields=["reconciled_at", "reconciled_by", "reconciliation_note"])
             written.append(reversal)
+        if written:
+            audit.record(
+                "inventory.distribution.reversed",
+                user=as_user(user),
+                organization=written[0].organization,
+                object_type="outreach.encounter",
+                object_id=str(encounter_id),
+                detail={"movements": len(written)},
+            )
     return written
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meetpoint.accounts import audit
 from meetpoint.directory.models import Location
 from meetpoint.inventory.actions.ledger import (
     InventoryError,
@@ -82,7 +83,23 @@ def record_receipt(
             note=note or "",
         )
         write_entries(movement, [(lot, quantity)])
+        _record("inventory.receipt.recorded", membership, movement, source=movement.source)
     return movement
+
+
+def _record(action: str, membership, movement: StockMovement, **detail) -> None:
+    """The movement's event: what moved, how much and where (a person reads it in the audit log)."""
+    audit.record(
+        action,
+        membership=membership,
+        obj=movement,
+        detail={
+            "item": movement.item.name,
+            "quantity": movement.quantity,
+            "site": movement.location.name,
+            **detail,
+        },
+    )
 
 
 def record_transfer(
@@ -165,6 +182,7 @@ def record_transfer(
             for source_lot, qty in allocations
         ]
         write_entries(into, arriving)
+        _record("inventory.transfer.recorded", membership, out, to=destination.name)
     return out, into
 
 
@@ -238,6 +256,7 @@ def record_adjustment(
             note=note,
         )
         write_entries(movement, [(target, quantity)])
+        _record("inventory.adjustment.recorded", membership, movement, reason=reason)
     return movement
 
 
@@ -264,6 +283,7 @@ def write_off_expired(membership, lot: StockLot, *, occurred_at: datetime | None
             note=f"Lot {lot.lot_number or '—'} expired {lot.expires_on.isoformat()}.",
         )
         write_entries(movement, [(lot, -lot.on_hand)])
+        _record("inventory.expired.written_off", membership, movement, lot=lot.lot_number)
     return movement
 
 
@@ -293,6 +313,7 @@ def reconcile(
         movement.reconciled_by = membership.user
         movement.reconciliation_note = note
         movement.save(update_fields=["reconciled_at", "reconciled_by", "reconciliation_note"])
+        _record("inventory.shortfall.reconciled", membership, movement, shortfall=movement.shortfall)
     return movement
 
 
@@ -306,11 +327,19 @@ def set_threshold(
         require_own_site(membership, location, "location")
     with transaction.atomic():
         lookup = {"organization": membership.organization, "item": item, "location": location}
+        where = {"item": item.name, "site": location.name if location else "all sites"}
         if minimum is None:
-            StockThreshold.objects.filter(**lookup).delete()
+            if StockThreshold.objects.filter(**lookup).delete()[0]:
+                audit.record("inventory.threshold.removed", membership=membership, detail=where)
             return None
         check_positive(minimum, max_receipt_quantity(), "minimum", allow_zero=True)
         threshold, _ = StockThreshold.objects.update_or_create(**lookup, defaults={"minimum": minimum})
+        audit.record(
+            "inventory.threshold.set",
+            membership=membership,
+            obj=threshold,
+            detail={**where, "minimum": minimum},
+        )
     return threshold
 
 

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.http import Http404
 
 from meetpoint.accounts import audit
@@ -36,23 +37,30 @@ class Command(BaseCommand):
                 raise CommandError(str(missing)) from None
             membership = organization.memberships.filter(role="admin").first()  # recorded as importer
         try:
-            done = import_area_data(
-                path.read_bytes(),
-                layout=layout,
-                area_column=area_column,
-                file_name=path.name,
-                source=source,
-                membership=membership,
-                owner=organization,
-            )
+            # The summary commits with the areas it describes, or not at all.
+            with transaction.atomic():
+                done = import_area_data(
+                    path.read_bytes(),
+                    layout=layout,
+                    area_column=area_column,
+                    file_name=path.name,
+                    source=source,
+                    membership=membership,
+                    owner=organization,
+                )
+                audit.record_command(
+                    "needs.area_data.import",
+                    command="import_area_data",
+                    organization=organization,
+                    detail={
+                        "file": str(path.resolve()),
+                        "layout": layout,
+                        "rows": done.rows,
+                        "source": source,
+                    },
+                )
         except ImportRefused as refused:
             for line, problem in refused.result.problems:
                 self.stderr.write(f"{path.name}:{line}: {problem}")
             raise CommandError(str(refused)) from None
-        audit.record_command(
-            "needs.area_data.import",
-            command="import_area_data",
-            organization=organization,
-            detail={"file": str(path.resolve()), "layout": layout, "rows": done.rows, "source": source},
-        )
         self.stdout.write(self.style.SUCCESS(f"Imported {done.rows} area(s) from {path.name} ({layout})."))

@@ -9,6 +9,9 @@ from meetpoint.outcomes import actions
 
 
 class Command(BaseCommand):
+    # Run from cron every few minutes: the system checks (which load every URL and view) are for deployment
+    # (`meetpoint check --deploy`), not for each run, which then starts in a fraction of a second.
+    requires_system_checks: list = []
     help = "Deliver due data-sharing packages and open-data releases (idempotent; failures are retried next run)."
 
     def add_arguments(self, parser):

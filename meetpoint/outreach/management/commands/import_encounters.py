@@ -49,6 +49,22 @@ class Command(BaseCommand):
         def progress(result) -> None:
             self.stderr.write(f"… {result.rows:,} rows read, {result.written:,} written, {result.bad:,} bad")
 
+        def log(result) -> None:
+            audit.record_command(
+                "outreach.encounters.import",
+                command="import_encounters",
+                organization=organization,
+                detail={
+                    "file": path,
+                    "rows": result.rows,
+                    "written": result.written,
+                    "supply_lines": result.supply_lines,
+                    "new_participants": result.new_participants,
+                    "already_stored": result.already_stored,
+                    "bad": result.bad,
+                },
+            )
+
         try:
             result = importer.run(
                 csv.reader(source),
@@ -56,6 +72,7 @@ class Command(BaseCommand):
                 rejects=rejects_file,
                 report_bad=report_bad,
                 progress=progress,
+                log=log,
             )
         except LayoutError as error:
             raise CommandError(str(error)) from error
@@ -71,20 +88,6 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{result.bad} bad row(s) of {result.rows}; nothing was written. Fix them, or use --skip-bad-rows."
             )
-        audit.record_command(
-            "outreach.encounters.import",
-            command="import_encounters",
-            organization=organization,
-            detail={
-                "file": path,
-                "rows": result.rows,
-                "written": result.written,
-                "supply_lines": result.supply_lines,
-                "new_participants": result.new_participants,
-                "already_stored": result.already_stored,
-                "bad": result.bad,
-            },
-        )
         summary = (
             f"{result.written} encounters written ({result.supply_lines} supply lines, {result.new_participants} "
             f"new participants), {result.already_stored} already stored, {result.bad} bad"
