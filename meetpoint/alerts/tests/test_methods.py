@@ -9,11 +9,11 @@ from meetpoint.alerts.methods import EarsC2, FixedThreshold, PoissonCusum, metho
 
 
 def test_ears_c2_uses_seven_days_ending_three_days_before():
-    counts = np.array([[1, 0, 1, 0, 1, 0, 1, 9, 9, 5]], dtype=float)
+    counts = np.array([[1, 0, 1, 0, 1, 0, 1, 9, 9, 6]], dtype=float)
     detection = EarsC2().run(counts)
     # Day 9's baseline is days 0..6 (days 7 and 8, the guard band, stay out of it).
     baseline = counts[0, 0:7]
-    expected_c2 = (5 - baseline.mean()) / max(baseline.std(ddof=1), 0.5)
+    expected_c2 = (6 - baseline.mean()) / max(baseline.std(ddof=1), 1.0)
     assert detection.expected[0, 9] == baseline.mean()
     assert abs(detection.statistic[0, 9] - expected_c2) < 1e-9
     assert detection.signal[0, 9]
@@ -23,9 +23,9 @@ def test_ears_c2_uses_seven_days_ending_three_days_before():
 def test_ears_c2_needs_the_minimum_count():
     counts = np.zeros((1, 20))
     counts[0, 15] = 2  # far above a baseline of zeros, but two overdoses are not a spike
-    assert not EarsC2(min_count=3).run(counts).signal.any()
+    assert not EarsC2(min_count=3, sd_floor=0.5).run(counts).signal.any()
     counts[0, 15] = 3
-    assert EarsC2(min_count=3).run(counts).signal[0, 15]
+    assert EarsC2(min_count=3, sd_floor=0.5).run(counts).signal[0, 15]
 
 
 def test_levels_grow_with_the_statistic():
