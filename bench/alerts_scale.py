@@ -6,7 +6,7 @@
 
 It builds its own database, bulk-loads the reports of three partners (one shares its overdose figures with a
 coalition) spread over 400 grid cells, then measures side by side in the same run:
-  * the daily run (detect(): pools, the last 60 days per area, EARS C2, alerts) for the day of the last report;
+  * the daily run (detect(): pools, the last 14 days per area, EARS C2, alerts) for the day of the last report;
   * a whole-year scan: the year's counts per area and day through EARS C2 (daily_counts() + the method);
   * the baseline: the same year's counts with one raw GROUP BY query and no detection (the database's floor).
 It prints the median seconds of the rounds and the ratio of the year's scan to its raw baseline.
@@ -167,7 +167,7 @@ def main(argv=None) -> int:
     )
     print("| step | median seconds |")
     print("|---|---:|")
-    print(f"| daily run (every pool, last 60 days, EARS C2, alerts) | {daily:.3f} |")
+    print(f"| daily run (every pool, last 14 days, EARS C2, alerts) | {daily:.3f} |")
     print(f"| whole-year scan (counts per area and day + EARS C2) | {year:.3f} |")
     print(f"| raw GROUP BY of the year (baseline, no detection) | {raw:.3f} |")
     print(f"ratio year scan / raw baseline: {year / raw:.1f}")

@@ -14,7 +14,7 @@ from meetpoint.alerts.pools import Pool, pools
 from meetpoint.outreach.models import OverdoseReport
 from meetpoint.outreach.summary import bounds
 
-LOOKBACK_DAYS = 60  # enough for the CUSUM's 28-day baseline and its run-in
+DIAGNOSTIC_DAYS = 14  # the epidemiology level shows the last two weeks
 
 
 def configured_method():
@@ -99,7 +99,9 @@ class Finding:
 
 def findings(pool: Pool, day: date, method=None, only_areas=None) -> list[Finding]:
     method = method or configured_method()
-    start = day - timedelta(days=LOOKBACK_DAYS)
+    # Read only what the method needs (EARS C2: 9 days before; the CUSUM: two months), so that the run on each
+    # new report stays a small query.
+    start = day - timedelta(days=max(DIAGNOSTIC_DAYS - 1, method.history_days))
     daily = daily_counts(pool.source_ids, start, day)
     detection = method.run(daily.counts)
     today = daily.day_index(day)

@@ -62,6 +62,11 @@ class EarsC2:
     min_count: int = 3
     name: str = "ears_c2"
 
+    @property
+    def history_days(self) -> int:
+        """Days before the checked one that the method reads."""
+        return self.baseline + self.guard
+
     def run(self, counts) -> Detection:
         counts = np.atleast_2d(np.asarray(counts, dtype=float))
         mean, spread = _baseline(counts, self.baseline, self.guard)
@@ -92,6 +97,10 @@ class PoissonCusum:
     def threshold(self) -> float:
         return self.h
 
+    @property
+    def history_days(self) -> int:
+        return self.baseline + self.guard + 30  # and a month for the sum to run in
+
     def run(self, counts) -> Detection:
         counts = np.atleast_2d(np.asarray(counts, dtype=float))
         mean, _spread = _baseline(counts, self.baseline, self.guard)
@@ -119,6 +128,7 @@ class PoissonCusum:
 class FixedThreshold:
     threshold: float = 3.0
     name: str = "fixed"
+    history_days: int = 0
 
     def run(self, counts) -> Detection:
         counts = np.atleast_2d(np.asarray(counts, dtype=float))

@@ -13,4 +13,6 @@ def test_the_evaluation_prints_the_table_and_the_choice():
 def test_the_scale_benchmark_prints_its_steps_and_ratio():
     result = run_bench("alerts_scale", "--quick")
     assert result.returncode == 0, result.stderr
-    assert "reports: 2,000 over 365 days" in result.stdout and "ratio year scan / raw baseline" in result.stdout
+    assert (
+        "reports: 2,000 over 365 days" in result.stdout and "ratio year scan / raw baseline" in result.stdout
+    )
