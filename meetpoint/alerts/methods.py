@@ -57,9 +57,10 @@ class EarsC2:
     baseline: int = 7
     guard: int = 2
     # A quiet area's baseline has no spread: without a floor any count is infinitely unusual. The floor of 1 and
-    # the threshold of 3 are the best EARS C2 of bench/alerts_evaluation.py at most one false alert per area-year.
+    # the threshold of 3 (and at least 4 in the day) are the best EARS C2 of bench/alerts_evaluation.py at most
+    # one false alert per area-year.
     sd_floor: float = 1.0
-    min_count: int = 3
+    min_count: int = 4
     name: str = "ears_c2"
 
     @property
@@ -85,7 +86,7 @@ class EarsC2:
 
 @dataclass(frozen=True)
 class PoissonCusum:
-    h: float = 4.0
+    h: float = 5.0  # the table's best at most one false alert per area-year (bench/alerts_evaluation.py)
     shift: float = 2.0  # the rise to detect: twice the baseline mean
     baseline: int = 28
     guard: int = 2

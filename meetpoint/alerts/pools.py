@@ -21,7 +21,7 @@ class Pool:
 def pools(day: date, organization_ids=None) -> list[Pool]:
     """Every organization with reports of its own or shared with it (or only those of `organization_ids`,
     as audiences or as sources)."""
-    own = set(OverdoseReport.objects.values_list("organization_id", flat=True).distinct())
+    own = set(OverdoseReport.objects.order_by().values_list("organization_id", flat=True).distinct())
     sources: dict = {org: {org} for org in own}
     detailed: dict = {org: {org} for org in own}
     for agreement in agreements_sharing(OVERDOSE_INDICATORS, day):
