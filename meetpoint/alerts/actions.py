@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +34,16 @@ from meetpoint.errors import ActionError, NotAllowed, NotFound
 RESPONDERS = frozenset({Role.ADMIN, Role.STAFF, Role.ANALYST})  # may acknowledge, annotate and close
 RECORDERS = frozenset({Role.ADMIN, Role.STAFF})  # may record samples
 BAD_BATCH_DAYS = 14  # a bad-batch alert ends by itself after two weeks without a new finding
+
+
+def _text(field: str, value: str, limit: int) -> str:
+    """Text a person typed: no NUL characters (PostgreSQL refuses them), at most `limit` characters."""
+    value = (value or "").strip()
+    if "\x00" in value:
+        raise ActionError(field, _("contains a character that is not allowed"))
+    if len(value) > limit:
+        raise ActionError(field, _("keep it under %(limit)s characters") % {"limit": limit})
+    return value
 
 
 # ---------- detection's alerts ----------
@@ -164,11 +176,9 @@ def acknowledge(membership, alert: Alert) -> Alert:
 
 def annotate(membership, alert: Alert, note: str) -> Alert:
     _may_respond(membership, alert)
-    note = (note or "").strip()
+    note = _text("note", note, 1000)
     if not note:
         raise ActionError("note", _("Write what was done, for example “outreach sent to the area”."))
-    if len(note) > 1000:
-        raise ActionError("note", _("Keep the note under 1,000 characters."))
     with transaction.atomic():
         _event(alert, "noted", membership=membership, note=note)
         audit.record("alert.annotated", membership=membership, obj=alert, detail={"note": note})
@@ -181,7 +191,7 @@ def close(membership, alert: Alert, reason: str = "") -> Alert:
         raise NotAllowed(_("Only the program that checked the sample may close a bad-batch alert."))
     if alert.status == AlertStatus.CLOSED:
         raise ActionError("", _("The alert is already closed."), 409)
-    reason = (reason or "").strip()[:200] or _("Closed by %(organization)s.") % {
+    reason = _text("reason", reason, 200) or _("Closed by %(organization)s.") % {
         "organization": membership.organization.name
     }
     with transaction.atomic():
@@ -255,6 +265,9 @@ def _check_test(record, problems: list) -> tuple[str, list, list]:
 
 
 def _sample_area(membership, record: SampleIn, problems: list) -> str:
+    if "\x00" in (record.site or "") + (record.block_group or ""):
+        problems.append(("site", _("contains a character that is not allowed")))
+        return ""
     if record.site:
         from meetpoint.outreach.queries import sites_of
 
@@ -287,7 +300,7 @@ def record_sample(membership, record: SampleIn) -> Sample:
     if membership.role not in RECORDERS:
         raise NotAllowed(_("Your role may not record drug-checking samples."))
     problems: list = []
-    code = substances.normalized(record.code) or _unused_code(membership)
+    code = substances.normalized(record.code.replace("\x00", "?")) or _unused_code(membership)
     problem = substances.sample_code_problem(code)
     if problem:
         problems.append(("code", problem))
@@ -473,8 +486,16 @@ def subscribe(membership, record: SubscriptionIn) -> Subscription:
     area = (record.area or "").strip()
     if area and area not in visible_areas(membership):
         problems.append(("area", _("not an area your organization may see")))
+    email = (record.email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            problems.append(("email", _("not an e-mail address")))
     url = (record.webhook_url or "").strip()
-    if url:
+    if "\x00" in url or (url and not _is_url(url)):
+        problems.append(("webhook_url", _("not a web address")))
+    elif url:
         scheme = url.split(":", 1)[0].lower()
         if scheme != "https" and not (scheme == "http" and not webhooks_need_https()):
             problems.append(("webhook_url", _("a webhook must use HTTPS")))
@@ -485,7 +506,7 @@ def subscribe(membership, record: SubscriptionIn) -> Subscription:
             organization=membership.organization,
             area=area,
             kinds=kinds,
-            email=(record.email or "").strip(),
+            email=email,
             webhook_url=url,
             created_by=membership.user,
         )
@@ -501,6 +522,14 @@ def subscribe(membership, record: SubscriptionIn) -> Subscription:
             },
         )
     return subscription
+
+
+def _is_url(url: str) -> bool:
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return False
+    return True
 
 
 def unsubscribe(membership, subscription: Subscription) -> None:

@@ -108,3 +108,25 @@ def test_spike_subscriptions_only_hear_their_own_audience(world, today):
     detect(today)
     targets = set(Delivery.objects.values_list("subscription__email", flat=True))
     assert targets == {"home@example.org"}
+
+
+def test_a_subscription_needs_a_real_address_and_url(world):
+    for changes, field in (
+        ({"email": "not-an-address"}, "email"),
+        ({"webhook_url": "https://"}, "webhook_url"),
+        ({"webhook_url": "https://hooks.example.org/\x00"}, "webhook_url"),
+    ):
+        with pytest.raises(ActionError) as problem:
+            subscribe(world.home.admin, **changes)
+        assert problem.value.field == field
+    assert not Subscription.objects.exists()
+
+
+def test_a_note_with_a_nul_character_is_refused(world, today):
+    actions.record_sample(world.home.staff, sample(today, found=["xylazine"]))
+    from meetpoint.alerts.models import Alert
+
+    alert = Alert.objects.get()
+    with pytest.raises(ActionError) as problem:
+        actions.annotate(world.home.staff, alert, "sent\x00")
+    assert problem.value.field == "note" and alert.events.count() == 1
