@@ -107,6 +107,7 @@ def mount_routers() -> None:
         "policy",
         "needs",
         "outcomes",
+        "alerts",
     ):
         module = __import__(f"meetpoint.{app}.api", fromlist=["router"])
         api.add_router(f"/{app}/", module.router)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "meetpoint.policy",
     "meetpoint.needs",
     "meetpoint.outcomes",
+    "meetpoint.alerts",
     "meetpoint.maintenance",
     "meetpoint.demo",
 ]
@@ -285,3 +286,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
 }
+
+# Shared alerts (docs/alerts.md): the spike detection method, the area square and plain-HTTP webhooks (demo only).
+MEETPOINT_ALERT_METHOD = envstr("MEETPOINT_ALERT_METHOD", "ears_c2")
+MEETPOINT_ALERT_AREA_DEGREES = envstr("MEETPOINT_ALERT_AREA_DEGREES", "0.1")
+MEETPOINT_ALERT_WEBHOOK_ALLOW_HTTP = envbool("MEETPOINT_ALERT_WEBHOOK_ALLOW_HTTP", False)

@@ -17,5 +17,6 @@ urlpatterns = [
     path("policy/", include("meetpoint.policy.urls")),
     path("needs/", include("meetpoint.needs.urls")),
     path("outcomes/", include("meetpoint.outcomes.urls")),
+    path("alerts/", include("meetpoint.alerts.urls")),
     path("", include("meetpoint.directory.urls")),
 ]

@@ -120,3 +120,16 @@ def own_open_dataset(membership, dataset_id) -> OpenDataset:
 
 def recipient_organizations(membership):
     return Organization.objects.exclude(pk=membership.organization_id).order_by("name")
+
+
+def agreements_sharing(indicator_codes, day) -> list[SharingAgreement]:
+    """Agreements in force on `day` that share any of the indicators: whose figures a recipient may see (the
+    shared alerts pool overdose reports this way)."""
+    wanted = set(indicator_codes)
+    found = SharingAgreement.objects.filter(
+        sharer_accepted_at__isnull=False,
+        recipient_accepted_at__isnull=False,
+        ended_at__isnull=True,
+        valid_from__lte=day,
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+    return [agreement for agreement in found if wanted & set(agreement.indicators or [])]

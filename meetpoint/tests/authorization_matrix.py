@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 ALL = frozenset({"admin", "staff", "analyst", "viewer"})
 EDITORS = frozenset({"admin", "staff"})
 ADMIN = frozenset({"admin"})
+RESPONDERS = frozenset({"admin", "staff", "analyst"})  # who acts on an alert
 
 PUBLIC, MEMBER, SHARED, OWN = "public", "member", "shared", "own"
 
@@ -369,6 +370,32 @@ PAGES: dict[str, Entry] = {
         body={"weekday": "1", "opens_at": "06:00", "closes_at": "07:00"},
     ),
     "POST /manage/hours/<uuid:pk>/delete/": own(roles=EDITORS, params={"pk": "schedule"}, body={}),
+    # alerts
+    "GET /alerts/": member(),
+    "GET /alerts/public/": public(),
+    "GET /alerts/public/feed.atom": public(),
+    "GET /alerts/samples/": member(),
+    "POST /alerts/samples/": member(
+        roles=EDITORS, body={"collected_on": "2026-01-02", "method": "ftir", "found": "fentanyl"}, ok=FORM
+    ),
+    "GET /alerts/samples/<str:sample_id>/": own(params={"sample_id": "sample"}),
+    "POST /alerts/samples/<str:sample_id>/": own(
+        roles=EDITORS, params={"sample_id": "sample"}, body={"method": "lab", "tested_on": "2026-01-02"}
+    ),
+    "GET /alerts/subscriptions/": member(),
+    "POST /alerts/subscriptions/": member(roles=ADMIN, body={"kinds": "spike"}, ok=FORM),
+    "POST /alerts/subscriptions/<str:subscription_id>/delete/": own(
+        roles=ADMIN, params={"subscription_id": "subscription"}, body={}
+    ),
+    "GET /alerts/<str:alert_id>/": own(params={"alert_id": "alert"}),
+    "POST /alerts/<str:alert_id>/acknowledge/": own(roles=RESPONDERS, params={"alert_id": "alert"}, body={}),
+    "POST /alerts/<str:alert_id>/note/": own(
+        roles=RESPONDERS, params={"alert_id": "alert"}, body={"note": "x"}
+    ),
+    "POST /alerts/<str:alert_id>/close/": own(
+        roles=RESPONDERS, params={"alert_id": "alert"}, body={"reason": "x"}
+    ),
+    "POST /alerts/<str:alert_id>/publish/": own(roles=ADMIN, params={"alert_id": "alert"}, body={}),
     # the API's own pages
     "GET /api/v1/": public(ok=frozenset({200, 404}), home_status=None, note="the API root"),
     "GET /api/v1/schema/": public(),
@@ -610,5 +637,30 @@ API: dict[str, Entry] = {
     "GET /api/v1/outcomes/open-datasets": public(),
     "GET /api/v1/outcomes/open-datasets/{org_slug}/{slug}": public(
         params={"org_slug": "home_org_slug", "slug": "open_dataset_slug"}
+    ),
+    # alerts
+    "GET /api/v1/alerts/public": public(),
+    "GET /api/v1/alerts/alerts": member(),
+    "GET /api/v1/alerts/alerts/{alert_id}": own(params={"alert_id": "alert"}),
+    "POST /api/v1/alerts/alerts/{alert_id}/acknowledge": own(roles=RESPONDERS, params={"alert_id": "alert"}),
+    "POST /api/v1/alerts/alerts/{alert_id}/notes": own(
+        roles=RESPONDERS, params={"alert_id": "alert"}, body={"note": "x"}
+    ),
+    "POST /api/v1/alerts/alerts/{alert_id}/close": own(
+        roles=RESPONDERS, params={"alert_id": "alert"}, body={"reason": "x"}
+    ),
+    "GET /api/v1/alerts/samples": member(),
+    "POST /api/v1/alerts/samples": member(
+        roles=EDITORS,
+        body={"collected_on": "2026-01-02", "method": "ftir", "found": ["fentanyl"]},
+        ok=ACCEPTED_WRITE,
+    ),
+    "POST /api/v1/alerts/samples/{sample_id}/results": own(
+        roles=EDITORS, params={"sample_id": "sample"}, body={"method": "lab", "found": ["nitazenes"]}
+    ),
+    "GET /api/v1/alerts/subscriptions": member(),
+    "POST /api/v1/alerts/subscriptions": member(roles=ADMIN, body={"kinds": ["spike"]}, ok=ACCEPTED_WRITE),
+    "DELETE /api/v1/alerts/subscriptions/{subscription_id}": own(
+        roles=ADMIN, params={"subscription_id": "subscription"}
     ),
 }

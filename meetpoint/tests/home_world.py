@@ -12,6 +12,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from meetpoint.accounts.roles import PartnerType
+from meetpoint.alerts import actions as alert_actions
+from meetpoint.alerts import areas as alert_areas
+from meetpoint.alerts import detection as alert_detection
+from meetpoint.alerts.models import Alert
 from meetpoint.directory import actions as directory
 from meetpoint.directory.models import ServiceAtLocation, Taxonomy, TaxonomyTerm
 from meetpoint.directory.taxonomy import load_taxonomy
@@ -295,6 +299,45 @@ def _build() -> HomeWorld:
             published_from=date(today.year - 1, 1, 1),
         ),
     )
+
+    # Alerts: the home organization's own spike (four overdoses in one area within minutes), a drug-checking
+    # sample with xylazine (its bad-batch alert is every partner's) and a subscription with a signed webhook.
+    spike_cell = "40.71,-79.31"
+    for minutes in range(5, 9):
+        occurred = timezone.now() - timedelta(minutes=minutes)
+        outreach.record_overdose(
+            home.staff,
+            OverdoseIn.model_validate(
+                {
+                    "client_uuid": str(uuid.uuid4()),
+                    "occurred_at": occurred.isoformat(),
+                    "place_kind": "grid_cell",
+                    "grid_cell": spike_cell,
+                }
+            ),
+        )
+    alert_detection.detect(timezone.localdate(occurred))
+    o["alert"] = Alert.objects.get(organization=org, kind="spike", area=alert_areas.of_grid_cell(spike_cell))
+    hw.secrets["alert id"] = str(o["alert"].pk)
+    o["sample"] = alert_actions.record_sample(
+        home.staff,
+        alert_actions.SampleIn(
+            collected_on=today,
+            method="ftir",
+            found=["fentanyl", "xylazine"],
+            code="KIT-4417-Q",
+            latitude=CENTRE[0],
+            longitude=CENTRE[1],
+        ),
+    )
+    hw.secrets["sample code"] = "KIT-4417-Q"
+    o["subscription"] = alert_actions.subscribe(
+        home.admin,
+        alert_actions.SubscriptionIn(
+            kinds=["spike", "bad_batch"], webhook_url="https://hooks.riverbend.example.org/a"
+        ),
+    )
+    hw.secrets["webhook secret"] = o["subscription"].webhook_secret
 
     for side_name in ("home", "outsider", "coalition"):
         side = getattr(world, side_name)

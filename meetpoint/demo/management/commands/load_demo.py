@@ -17,6 +17,7 @@ LOADERS = [
     "policy",
     "needs",
     "outcomes",
+    "alerts",
 ]
 
 
