@@ -136,7 +136,7 @@ def build_dashboard(membership, period: str | None = None, map_indicator: str | 
     if isinstance(board, Dashboard):
         return board
     received = list(
-        queries.inbox(membership).order_by("period_start", "period_end", "agreement__sharer__name")
+        queries.current_inbox(membership).order_by("period_start", "period_end", "agreement__sharer__name")
     )
     built_from = dashboard_cache.digest(
         organization,
@@ -151,38 +151,57 @@ def build_dashboard(membership, period: str | None = None, map_indicator: str | 
     return board
 
 
+def partner_figures(packages: list) -> dict[tuple[object, str, str], tuple[object, dict]]:
+    """Each partner's table of each indicator for each period, once: (sharer id, period, indicator) -> (package,
+    table). Whatever is stored (two agreements of one partner, a package and its correction), a partner's figure
+    for a period is counted once, the most recently delivered one."""
+    chosen: dict[tuple[object, str, str], tuple[object, dict]] = {}
+    for package in sorted(packages, key=lambda p: p.created):
+        for table in package.contents["tables"]:
+            chosen[(package.agreement.sharer_id, package.period_label, table["indicator"])] = (package, table)
+    return chosen
+
+
 def combine(packages: list, period: str | None, map_indicator: str | None) -> Dashboard:
-    """The dashboard of these packages (in force, oldest period first), without its charts."""
+    """The dashboard of these packages (current, under agreements in force, oldest period first), without its
+    charts."""
     partners = sorted({p.agreement.sharer.name for p in packages})
     indicators: dict[str, dict] = {}
     periods: list[str] = []
     trends: dict[str, dict[str, Combined]] = {}
     for package in packages:
-        label = package.period_label
-        if label not in periods:
-            periods.append(label)
-        for table in package.contents["tables"]:
-            code = table["indicator"]
-            indicators.setdefault(
-                code, {"code": code, "name": table["name"], "unit": table["unit"], "rate": table.get("rate")}
-            )
-            if not table.get("rate"):
-                trends.setdefault(code, {}).setdefault(label, Combined()).add(table["total"])
+        if package.period_label not in periods:
+            periods.append(package.period_label)
+    figures = partner_figures(packages)
+    for (_sharer, label, code), (_package, table) in figures.items():
+        indicators.setdefault(
+            code, {"code": code, "name": table["name"], "unit": table["unit"], "rate": table.get("rate")}
+        )
+        if not table.get("rate"):
+            trends.setdefault(code, {}).setdefault(label, Combined()).add(table["total"])
     chosen = period if period in periods else (periods[-1] if periods else None)
     by_partner: dict[str, dict] = {name: {} for name in partners}
     combined: dict[str, Combined] = {}
     areas: dict[str, dict[str, Combined]] = {}
-    for package in packages:
-        if package.period_label != chosen:
+    notes: list[str] = []
+    for (_sharer, label, code), (package, table) in figures.items():
+        if label != chosen:
             continue
-        partner = package.agreement.sharer.name
-        for table in package.contents["tables"]:
-            code = table["indicator"]
-            by_partner[partner][code] = table["total"]
-            if not table.get("rate"):
-                combined.setdefault(code, Combined()).add(table["total"])
-                for row in table.get("rows", []):
-                    areas.setdefault(code, {}).setdefault(row["place"], Combined()).add(row["value"])
+        by_partner[package.agreement.sharer.name][code] = table["total"]
+        if not table.get("rate"):
+            combined.setdefault(code, Combined()).add(table["total"])
+            for row in table.get("rows", []):
+                areas.setdefault(code, {}).setdefault(row["place"], Combined()).add(row["value"])
+    for package in packages:
+        if package.period_label == chosen and package.corrects_id:
+            notes.append(
+                _("%(partner)s corrected its %(period)s figures: %(reason)s")
+                % {
+                    "partner": package.agreement.sharer.name,
+                    "period": chosen,
+                    "reason": package.correction_reason,
+                }
+            )
     mappable = [code for code in indicators if areas.get(code)]
     map_code = map_indicator if map_indicator in mappable else (mappable[0] if mappable else None)
     return Dashboard(
@@ -199,4 +218,5 @@ def combine(packages: list, period: str | None, map_indicator: str | None) -> Da
         areas=areas,
         map_indicator=map_code,
         packages=len(packages),
+        notes=notes,
     )

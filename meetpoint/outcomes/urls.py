@@ -14,6 +14,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("packages/<str:package_id>/", views.package, name="package"),
     path("packages/<str:package_id>/download.<str:kind>", views.package_download, name="package_download"),
+    path("packages/<str:package_id>/<str:verb>/", views.package_action, name="package_action"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/download.pdf", views.dashboard_pdf, name="dashboard_pdf"),
     path("open/", views.open_data, name="open_data"),

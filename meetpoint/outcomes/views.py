@@ -174,7 +174,35 @@ def inbox(request):
 @membership_required
 def package(request, package_id):
     found = queries.package_for(request.membership, package_id)
-    return render(request, "outcomes/package.html", {"package": found})
+    return render(
+        request,
+        "outcomes/package.html",
+        {
+            "package": found,
+            "is_sharer": found.agreement.sharer_id == request.membership.organization_id,
+            "is_admin": request.membership.role == "admin",
+            "replacement": getattr(found, "corrected_by", None) if found.superseded_at else None,
+        },
+    )
+
+
+@require_POST
+@membership_required(roles=ADMIN)
+def package_action(request, package_id, verb: str):
+    """The sender's admin corrects (rebuilds from the records as they are now) or withdraws a package."""
+    found = queries.package_for(request.membership, package_id)
+    action = {"correct": actions.correct_package, "withdraw": actions.withdraw_package}.get(verb)
+    if action is None:
+        raise Http404("No such action.")
+    try:
+        result = action(request.membership, found, request.POST.get("reason", ""))
+    except actions.OutcomesError as problem:
+        if problem.status in (403, 404):
+            raise (PermissionDenied if problem.status == 403 else Http404)(str(problem)) from problem
+        messages.error(request, str(problem))
+        return redirect("outcomes:package", package_id=found.pk)
+    messages.success(request, _("Package corrected.") if verb == "correct" else _("Package withdrawn."))
+    return redirect("outcomes:package", package_id=result.pk)
 
 
 @membership_required
@@ -309,7 +337,11 @@ def open_dataset(request, org_slug, slug):
 
 def open_dataset_download(request, org_slug, slug, kind: str):
     dataset = queries.open_dataset(org_slug, slug)
-    published = list(dataset.releases.order_by("period_start"))
+    published = list(
+        dataset.releases.filter(superseded_at__isnull=True, withdrawn_at__isnull=True).order_by(
+            "period_start"
+        )
+    )
     if kind == "json":
         body = {
             "dataset": dataset.title,

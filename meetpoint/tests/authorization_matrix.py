@@ -316,6 +316,9 @@ PAGES: dict[str, Entry] = {
     "GET /outcomes/packages/<str:package_id>/download.<str:kind>": own(
         params={"package_id": "package", "kind": Lit("csv")}
     ),
+    "POST /outcomes/packages/<str:package_id>/<str:verb>/": own(
+        roles=ADMIN, params={"package_id": "package", "verb": Lit("withdraw")}, body={"reason": "wrong month"}
+    ),
     "GET /outcomes/dashboard/": member(),
     "GET /outcomes/dashboard/download.pdf": member(),
     "GET /outcomes/open/": public(),
@@ -603,6 +606,9 @@ API: dict[str, Entry] = {
     ),
     "GET /api/v1/outcomes/packages": member(),
     "GET /api/v1/outcomes/packages/{package_id}": own(params={"package_id": "package"}),
+    "POST /api/v1/outcomes/packages/{package_id}/{verb}": own(
+        roles=ADMIN, params={"package_id": "package", "verb": Lit("withdraw")}, body={"reason": "wrong month"}
+    ),
     "GET /api/v1/outcomes/open-datasets": public(),
     "GET /api/v1/outcomes/open-datasets/{org_slug}/{slug}": public(
         params={"org_slug": "home_org_slug", "slug": "open_dataset_slug"}
