@@ -13,7 +13,7 @@ from meetpoint import indicators as indicator_registry
 from meetpoint.accounts.api_auth import member_auth, require_role
 from meetpoint.accounts.models import Organization
 from meetpoint.outcomes import actions, exports, queries
-from meetpoint.outcomes.reports import ReportError, build_report
+from meetpoint.outcomes.reports import ReportError, build_report, report_codes
 
 router = Router(tags=["outcomes"])
 ADMIN = frozenset({"admin"})
@@ -49,13 +49,13 @@ def list_indicators(request: HttpRequest):
 
 class TrendPoint(Schema):
     period: str
-    value: float
+    value: int | float
 
 
 class SiteValue(Schema):
     site_id: str
     site: str
-    value: float
+    value: int | float
 
 
 class ReportIndicator(Schema):
@@ -64,8 +64,9 @@ class ReportIndicator(Schema):
     unit: str
     provider: str
     counts_people: bool
-    value: float
-    previous: float
+    splits_by_site: bool = True
+    value: int | float
+    previous: int | float
     change_percent: float | None
     by_site: list[SiteValue]
     trend: list[TrendPoint]
@@ -86,6 +87,7 @@ class ReportOut(Schema):
     site: NamedRef | None
     service: NamedRef | None = None
     not_split_by_service: list[str] = []
+    not_split_by_site: list[str] = []
     start: date
     end: date
     days: int
@@ -104,13 +106,23 @@ def report(
     site: str | None = None,
     service: str | None = None,
     grain: Literal["week", "month"] | None = None,
+    indicators: str | None = None,
 ):
+    """`indicators`: codes separated by commas, or "all"; by default the standard report (key figures first)."""
     membership = request.auth
     organization = queries.report_organization(membership, org)
     location = queries.report_site(membership, site)
     program = queries.report_service(membership, service)
     try:
-        built = build_report(organization, start, end, site=location, service=program, trend_grain=grain)
+        built = build_report(
+            organization,
+            start,
+            end,
+            site=location,
+            service=program,
+            trend_grain=grain,
+            codes=report_codes(indicators),
+        )
     except ReportError as problem:
         raise HttpError(400, str(problem)) from problem
     exports.log_report_export(built, "json", via="api", request=request, membership=membership)

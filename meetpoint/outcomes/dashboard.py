@@ -3,9 +3,9 @@ force, built only from the packages delivered (already disclosure-controlled), s
 recipient does not already hold. Combined figures add published cells; where a partner's cell is suppressed
 the combined figure is marked as a lower bound.
 
-The page's charts are written as SVG by svgcharts.py when the dashboard is built, and the built dashboard is
-kept in the cache until anything it shows changes (dashboard_cache.py). The PDF draws the same charts with
-matplotlib (charts.py)."""
+The charts are laid out by svgcharts.py: written as SVG for the page when the dashboard is built (the built
+dashboard is kept in the cache until anything it shows changes, dashboard_cache.py), and drawn as vectors from
+the same layout in the PDF (exports.dashboard_pdf)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from meetpoint.outcomes import charts, dashboard_cache, queries, svgcharts
+from meetpoint.outcomes import dashboard_cache, queries, svgcharts
 from meetpoint.outcomes.disclosure import SUPPRESSED_MARK
 
 
@@ -89,10 +89,10 @@ class Dashboard:
         cells = {area: c.number for area, c in self.areas[self.map_indicator].items()}
         return _("%(indicator)s by area, %(period)s") % {"indicator": name, "period": self.period}, cells
 
-    def draw(self) -> None:
-        """Writes the page's charts (in the active language) into trend_charts and map_chart."""
-        self.trend_charts = [
-            svgcharts.bar_chart(
+    def chart_layouts(self) -> dict:
+        """The charts (in the active language) as svgcharts layouts: {"trends": [...], "map": Chart | None}."""
+        trends = [
+            svgcharts.bar_layout(
                 f"trend-{code}",
                 indicator["name"],
                 points,
@@ -102,28 +102,24 @@ class Dashboard:
             for code, indicator, points in self._trend_series()
         ]
         drawn = self._map_cells()
-        self.map_chart = (
-            svgcharts.area_grid("area-map", drawn[0], drawn[1], _("Map of activity by area"))
+        area_map = (
+            svgcharts.grid_layout("area-map", drawn[0], drawn[1], _("Map of activity by area"))
             if drawn is not None
-            else ""
+            else None
         )
+        return {"trends": trends, "map": area_map}
+
+    def draw(self) -> None:
+        """Writes the page's charts (in the active language) into trend_charts and map_chart."""
+        charts = self.chart_layouts()
+        self.trend_charts = [chart.svg() for chart in charts["trends"]]
+        self.map_chart = charts["map"].svg() if charts["map"] is not None else ""
 
     def trend_svgs(self) -> list[str]:
         return self.trend_charts
 
     def map_svg(self) -> str:
         return self.map_chart
-
-    def trend_figures(self) -> list:
-        """The same trend charts as matplotlib figures, for the PDF."""
-        return [
-            charts.trend_figure(indicator["name"], points, indicator["unit"])
-            for _code, indicator, points in self._trend_series()
-        ]
-
-    def map_figure(self):
-        drawn = self._map_cells()
-        return charts.area_map_figure(*drawn) if drawn is not None else None
 
 
 def build_dashboard(membership, period: str | None = None, map_indicator: str | None = None) -> Dashboard:

@@ -130,6 +130,10 @@ PAGES: dict[str, Entry] = {
     "GET /referrals/notifications/": member(roles=EDITORS),
     "POST /referrals/notifications/": member(roles=EDITORS, body={}, ok=FORM),
     "GET /referrals/<uuid:referral_id>/": own(roles=EDITORS, params={"referral_id": "referral"}),
+    "GET /referrals/disclosures/": member(roles=ADMIN, home_role="admin"),
+    "GET /referrals/<uuid:referral_id>/disclosures/": own(
+        roles=ADMIN, params={"referral_id": "referral"}, home_role="admin"
+    ),
     "POST /referrals/<uuid:referral_id>/transition/": own(
         roles=EDITORS, params={"referral_id": "referral"}, body={"to": "cancelled", "reason": "x"}
     ),
@@ -319,6 +323,8 @@ PAGES: dict[str, Entry] = {
     "POST /outcomes/packages/<str:package_id>/<str:verb>/": own(
         roles=ADMIN, params={"package_id": "package", "verb": Lit("withdraw")}, body={"reason": "wrong month"}
     ),
+    "GET /outcomes/combined/": member(),
+    "GET /outcomes/combined/download.<str:kind>": member(params={"kind": Lit("csv")}),
     "GET /outcomes/dashboard/": member(),
     "GET /outcomes/dashboard/download.pdf": member(),
     "GET /outcomes/open/": public(),
@@ -457,6 +463,9 @@ API: dict[str, Entry] = {
         roles=EDITORS, params={"referral_id": "referral"}, body={"note": "x"}
     ),
     "GET /api/v1/referrals/{referral_id}/fhir": own(roles=EDITORS, params={"referral_id": "referral"}),
+    "GET /api/v1/referrals/{referral_id}/disclosures": own(
+        roles=ADMIN, params={"referral_id": "referral"}, home_role="admin"
+    ),
     # inventory
     "GET /api/v1/inventory/items": member(),
     "GET /api/v1/inventory/balances": member(),
