@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, letter
@@ -32,6 +33,9 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import Flowable
 
 from meetpoint.outcomes import svgcharts
+
+rl_config.useA85 = 0  # streams stay binary (compressed): smaller files, no ASCII85 pass
+rl_config.shapeChecking = 0  # our shapes are built from checked layouts: skip the per-attribute validation
 
 PAGE_SIZES = {"letter": letter, "a4": A4}
 _FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))

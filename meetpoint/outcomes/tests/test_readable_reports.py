@@ -219,3 +219,18 @@ def test_the_dashboard_pdf_is_letter_with_tables_and_every_partner_and_indicator
     for name in ("Naloxone kits distributed (test)", "People served (test)", "Syringes distributed (test)"):
         assert name in text
     assert "Trends, all partners" in text and "Map by area" in text
+
+
+def test_the_pdf_and_spreadsheet_libraries_are_not_imported_at_start_up():
+    import subprocess
+    import sys
+
+    code = (
+        "import os, sys; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'meetpoint.settings')\n"
+        "import django; django.setup()\n"
+        "from django.urls import get_resolver; get_resolver().url_patterns\n"
+        "print(sorted(m for m in ('reportlab', 'matplotlib', 'openpyxl', 'pypdf') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)  # noqa: S603
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"
