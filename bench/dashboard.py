@@ -7,8 +7,8 @@ view in the same run, on the demo region loaded into a throwaway database.
 "cold" clears Django's cache before each view (the first view after the data changed); "warm" repeats the same
 view (every later one). The trivial view answers "ok" through the same middleware and session. "first request
 of a new process" times, in a fresh Python process each, importing meetpoint.wsgi (what a gunicorn worker does
-when it starts) and then that worker's first request. The charts are also drawn alone: matplotlib figures saved
-as SVG (what the dashboard did) against the hand-written SVG writer (what it does now).
+when it starts) and then that worker's first request. The charts are also drawn alone, from the same layouts:
+as the PDF's vector drawings (reportlab) and as the page's SVG.
 
 Uses its own database: a temporary SQLite file by default, or the PostgreSQL database named by --database-url
 (dropped and created again). Its cache files live in the same temporary folder, removed at the end. Never touches
@@ -128,24 +128,25 @@ def time_views(client, url: str, views: int, cold: bool) -> tuple[dict, int, int
 
 
 def time_drawing(repeat: int) -> list[tuple[str, dict, int, int]]:
-    """The dashboard's charts (its trends and its map) drawn alone, the old way and the new way."""
+    """The dashboard's charts (its trends and its map) drawn alone: as the page's SVG and as the PDF's vector
+    drawings, both from the same layouts (svgcharts)."""
     from meetpoint.accounts.models import Membership
-    from meetpoint.outcomes import charts
+    from meetpoint.outcomes import pdf
     from meetpoint.outcomes.dashboard import build_dashboard
 
     board = build_dashboard(Membership.objects.get(user__username=ANALYST))
 
-    def with_matplotlib() -> list[str]:
-        drawn = [charts.svg(figure, "trend") for figure in board.trend_figures()]
-        area_map = board.map_figure()
-        return drawn + ([charts.svg(area_map, "map")] if area_map is not None else [])
+    def as_pdf_drawings() -> list[str]:
+        layouts = board.chart_layouts()
+        charts = layouts["trends"] + ([layouts["map"]] if layouts["map"] is not None else [])
+        return [pdf.drawing(chart, 468).asString("pdf").decode("latin-1") for chart in charts]
 
     def by_hand() -> list[str]:
         board.draw()
         return [*board.trend_charts, board.map_chart]
 
     rows = []
-    for label, draw in (("matplotlib figures saved as SVG", with_matplotlib), ("hand-written SVG", by_hand)):
+    for label, draw in (("PDF vector drawings (reportlab)", as_pdf_drawings), ("SVG for the page", by_hand)):
         samples = []
         for _ in range(repeat):
             started = time.perf_counter()

@@ -34,6 +34,10 @@ class Indicator:
     # False for counts of distinct people (unique participants): their parts do not add up to their total,
     # which both reports (no summing days into months) and the disclosure audit must know.
     additive: bool = True
+    # False when compute() cannot tell which site or mobile unit a record belongs to (it ignores
+    # Scope.site_ids): a site's report then lists it as "cannot be split by site" instead of showing the
+    # organization's total under the site's name.
+    by_site: bool = True
     numerator: str | None = None  # ratio indicators are derived from two registered counts
     denominator: str | None = None
     # Codes of the indicators that split this one into categories (e.g. a screening's results): the total is

@@ -13,7 +13,7 @@ from meetpoint import indicators as indicator_registry
 from meetpoint.accounts.api_auth import member_auth, require_role
 from meetpoint.accounts.models import Organization
 from meetpoint.outcomes import actions, exports, queries
-from meetpoint.outcomes.reports import ReportError, build_report
+from meetpoint.outcomes.reports import ReportError, build_report, report_codes
 
 router = Router(tags=["outcomes"])
 ADMIN = frozenset({"admin"})
@@ -49,13 +49,13 @@ def list_indicators(request: HttpRequest):
 
 class TrendPoint(Schema):
     period: str
-    value: float
+    value: int | float
 
 
 class SiteValue(Schema):
     site_id: str
     site: str
-    value: float
+    value: int | float
 
 
 class ReportIndicator(Schema):
@@ -64,8 +64,9 @@ class ReportIndicator(Schema):
     unit: str
     provider: str
     counts_people: bool
-    value: float
-    previous: float
+    splits_by_site: bool = True
+    value: int | float
+    previous: int | float
     change_percent: float | None
     by_site: list[SiteValue]
     trend: list[TrendPoint]
@@ -86,6 +87,7 @@ class ReportOut(Schema):
     site: NamedRef | None
     service: NamedRef | None = None
     not_split_by_service: list[str] = []
+    not_split_by_site: list[str] = []
     start: date
     end: date
     days: int
@@ -104,13 +106,23 @@ def report(
     site: str | None = None,
     service: str | None = None,
     grain: Literal["week", "month"] | None = None,
+    indicators: str | None = None,
 ):
+    """`indicators`: codes separated by commas, or "all"; by default the standard report (key figures first)."""
     membership = request.auth
     organization = queries.report_organization(membership, org)
     location = queries.report_site(membership, site)
     program = queries.report_service(membership, service)
     try:
-        built = build_report(organization, start, end, site=location, service=program, trend_grain=grain)
+        built = build_report(
+            organization,
+            start,
+            end,
+            site=location,
+            service=program,
+            trend_grain=grain,
+            codes=report_codes(indicators),
+        )
     except ReportError as problem:
         raise HttpError(400, str(problem)) from problem
     exports.log_report_export(built, "json", via="api", request=request, membership=membership)
@@ -217,6 +229,12 @@ class PackageSummary(Schema):
     period_start: date
     period_end: date
     checksum: str = Field(..., description="SHA-256 of the canonical JSON of contents")
+    standing: str = Field(
+        "delivered", description="delivered, corrected (replaces an earlier package), superseded or withdrawn"
+    )
+    corrects: str | None = Field(None, description="id of the package this one corrects")
+    corrected_by: str | None = Field(None, description="id of the package that corrects this one")
+    reason: str = Field("", description="why it was corrected or withdrawn")
 
 
 class PackageOut(PackageSummary):
@@ -233,6 +251,10 @@ def _package_summary(package) -> dict:
         "period_start": package.period_start,
         "period_end": package.period_end,
         "checksum": package.checksum,
+        "standing": package.standing,
+        "corrects": str(package.corrects_id) if package.corrects_id else None,
+        "corrected_by": str(package.corrected_by.pk) if package.superseded_at else None,
+        "reason": package.withdrawal_reason or package.correction_reason,
     }
 
 
@@ -248,6 +270,25 @@ def get_package(request: HttpRequest, package_id: str):
     package = queries.package_for(request.auth, package_id)
     exports.log_package_export(package, "json", via="api", request=request, membership=request.auth)
     return {**_package_summary(package), "contents": package.contents}
+
+
+class ReasonIn(Schema):
+    reason: str = Field(..., description="why the package is corrected or withdrawn (the recipient reads it)")
+
+
+@router.post("/packages/{package_id}/{verb}", response=PackageOut, auth=member_auth)
+def act_on_package(
+    request: HttpRequest, package_id: str, verb: Literal["correct", "withdraw"], payload: ReasonIn
+):
+    """The sender's admin corrects a delivered package (a new one replaces it; both are kept) or withdraws it."""
+    require_role(request.auth, ADMIN)
+    package = queries.package_for(request.auth, package_id)
+    action = actions.correct_package if verb == "correct" else actions.withdraw_package
+    try:
+        result = action(request.auth, package, payload.reason)
+    except actions.OutcomesError as problem:
+        _raise(problem)
+    return {**_package_summary(result), "contents": result.contents}
 
 
 class DatasetOut(Schema):
@@ -284,7 +325,12 @@ def _dataset_out(dataset, with_releases: bool = False) -> dict:
         "place_grain": dataset.place_grain,
         "url": f"/outcomes/open/{dataset.organization.slug}/{dataset.slug}/",
         "releases": (
-            [{"checksum": r.checksum, **r.contents} for r in dataset.releases.order_by("period_start")]
+            [
+                {"checksum": r.checksum, **r.contents}
+                for r in dataset.releases.filter(
+                    superseded_at__isnull=True, withdrawn_at__isnull=True
+                ).order_by("period_start")
+            ]
             if with_releases
             else []
         ),

@@ -3,9 +3,9 @@ force, built only from the packages delivered (already disclosure-controlled), s
 recipient does not already hold. Combined figures add published cells; where a partner's cell is suppressed
 the combined figure is marked as a lower bound.
 
-The page's charts are written as SVG by svgcharts.py when the dashboard is built, and the built dashboard is
-kept in the cache until anything it shows changes (dashboard_cache.py). The PDF draws the same charts with
-matplotlib (charts.py)."""
+The charts are laid out by svgcharts.py: written as SVG for the page when the dashboard is built (the built
+dashboard is kept in the cache until anything it shows changes, dashboard_cache.py), and drawn as vectors from
+the same layout in the PDF (exports.dashboard_pdf)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from meetpoint.outcomes import charts, dashboard_cache, queries, svgcharts
+from meetpoint.outcomes import dashboard_cache, queries, svgcharts
 from meetpoint.outcomes.disclosure import SUPPRESSED_MARK
 
 
@@ -89,10 +89,10 @@ class Dashboard:
         cells = {area: c.number for area, c in self.areas[self.map_indicator].items()}
         return _("%(indicator)s by area, %(period)s") % {"indicator": name, "period": self.period}, cells
 
-    def draw(self) -> None:
-        """Writes the page's charts (in the active language) into trend_charts and map_chart."""
-        self.trend_charts = [
-            svgcharts.bar_chart(
+    def chart_layouts(self) -> dict:
+        """The charts (in the active language) as svgcharts layouts: {"trends": [...], "map": Chart | None}."""
+        trends = [
+            svgcharts.bar_layout(
                 f"trend-{code}",
                 indicator["name"],
                 points,
@@ -102,28 +102,24 @@ class Dashboard:
             for code, indicator, points in self._trend_series()
         ]
         drawn = self._map_cells()
-        self.map_chart = (
-            svgcharts.area_grid("area-map", drawn[0], drawn[1], _("Map of activity by area"))
+        area_map = (
+            svgcharts.grid_layout("area-map", drawn[0], drawn[1], _("Map of activity by area"))
             if drawn is not None
-            else ""
+            else None
         )
+        return {"trends": trends, "map": area_map}
+
+    def draw(self) -> None:
+        """Writes the page's charts (in the active language) into trend_charts and map_chart."""
+        charts = self.chart_layouts()
+        self.trend_charts = [chart.svg() for chart in charts["trends"]]
+        self.map_chart = charts["map"].svg() if charts["map"] is not None else ""
 
     def trend_svgs(self) -> list[str]:
         return self.trend_charts
 
     def map_svg(self) -> str:
         return self.map_chart
-
-    def trend_figures(self) -> list:
-        """The same trend charts as matplotlib figures, for the PDF."""
-        return [
-            charts.trend_figure(indicator["name"], points, indicator["unit"])
-            for _code, indicator, points in self._trend_series()
-        ]
-
-    def map_figure(self):
-        drawn = self._map_cells()
-        return charts.area_map_figure(*drawn) if drawn is not None else None
 
 
 def build_dashboard(membership, period: str | None = None, map_indicator: str | None = None) -> Dashboard:
@@ -136,7 +132,7 @@ def build_dashboard(membership, period: str | None = None, map_indicator: str | 
     if isinstance(board, Dashboard):
         return board
     received = list(
-        queries.inbox(membership).order_by("period_start", "period_end", "agreement__sharer__name")
+        queries.current_inbox(membership).order_by("period_start", "period_end", "agreement__sharer__name")
     )
     built_from = dashboard_cache.digest(
         organization,
@@ -151,38 +147,57 @@ def build_dashboard(membership, period: str | None = None, map_indicator: str | 
     return board
 
 
+def partner_figures(packages: list) -> dict[tuple[object, str, str], tuple[object, dict]]:
+    """Each partner's table of each indicator for each period, once: (sharer id, period, indicator) -> (package,
+    table). Whatever is stored (two agreements of one partner, a package and its correction), a partner's figure
+    for a period is counted once, the most recently delivered one."""
+    chosen: dict[tuple[object, str, str], tuple[object, dict]] = {}
+    for package in sorted(packages, key=lambda p: p.created):
+        for table in package.contents["tables"]:
+            chosen[(package.agreement.sharer_id, package.period_label, table["indicator"])] = (package, table)
+    return chosen
+
+
 def combine(packages: list, period: str | None, map_indicator: str | None) -> Dashboard:
-    """The dashboard of these packages (in force, oldest period first), without its charts."""
+    """The dashboard of these packages (current, under agreements in force, oldest period first), without its
+    charts."""
     partners = sorted({p.agreement.sharer.name for p in packages})
     indicators: dict[str, dict] = {}
     periods: list[str] = []
     trends: dict[str, dict[str, Combined]] = {}
     for package in packages:
-        label = package.period_label
-        if label not in periods:
-            periods.append(label)
-        for table in package.contents["tables"]:
-            code = table["indicator"]
-            indicators.setdefault(
-                code, {"code": code, "name": table["name"], "unit": table["unit"], "rate": table.get("rate")}
-            )
-            if not table.get("rate"):
-                trends.setdefault(code, {}).setdefault(label, Combined()).add(table["total"])
+        if package.period_label not in periods:
+            periods.append(package.period_label)
+    figures = partner_figures(packages)
+    for (_sharer, label, code), (_package, table) in figures.items():
+        indicators.setdefault(
+            code, {"code": code, "name": table["name"], "unit": table["unit"], "rate": table.get("rate")}
+        )
+        if not table.get("rate"):
+            trends.setdefault(code, {}).setdefault(label, Combined()).add(table["total"])
     chosen = period if period in periods else (periods[-1] if periods else None)
     by_partner: dict[str, dict] = {name: {} for name in partners}
     combined: dict[str, Combined] = {}
     areas: dict[str, dict[str, Combined]] = {}
-    for package in packages:
-        if package.period_label != chosen:
+    notes: list[str] = []
+    for (_sharer, label, code), (package, table) in figures.items():
+        if label != chosen:
             continue
-        partner = package.agreement.sharer.name
-        for table in package.contents["tables"]:
-            code = table["indicator"]
-            by_partner[partner][code] = table["total"]
-            if not table.get("rate"):
-                combined.setdefault(code, Combined()).add(table["total"])
-                for row in table.get("rows", []):
-                    areas.setdefault(code, {}).setdefault(row["place"], Combined()).add(row["value"])
+        by_partner[package.agreement.sharer.name][code] = table["total"]
+        if not table.get("rate"):
+            combined.setdefault(code, Combined()).add(table["total"])
+            for row in table.get("rows", []):
+                areas.setdefault(code, {}).setdefault(row["place"], Combined()).add(row["value"])
+    for package in packages:
+        if package.period_label == chosen and package.corrects_id:
+            notes.append(
+                _("%(partner)s corrected its %(period)s figures: %(reason)s")
+                % {
+                    "partner": package.agreement.sharer.name,
+                    "period": chosen,
+                    "reason": package.correction_reason,
+                }
+            )
     mappable = [code for code in indicators if areas.get(code)]
     map_code = map_indicator if map_indicator in mappable else (mappable[0] if mappable else None)
     return Dashboard(
@@ -199,4 +214,5 @@ def combine(packages: list, period: str | None, map_indicator: str | None) -> Da
         areas=areas,
         map_indicator=map_code,
         packages=len(packages),
+        notes=notes,
     )

@@ -88,7 +88,9 @@ def inbox_digest(organization, today) -> Digest:
     agreements = SharingAgreement.objects.filter(recipient=organization).select_related("sharer")
     return digest(
         organization,
-        SharedPackage.objects.filter(agreement__recipient=organization).values_list(*PACKAGE_FIELDS),
+        SharedPackage.objects.filter(
+            agreement__recipient=organization, superseded_at__isnull=True, withdrawn_at__isnull=True
+        ).values_list(*PACKAGE_FIELDS),
         {agreement.pk: agreement for agreement in agreements.only(*AGREEMENT_FIELDS)},
         today,
     )

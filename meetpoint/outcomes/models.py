@@ -89,7 +89,36 @@ class SharingAgreement(models.Model):
         return "in force"
 
 
-class SharedPackage(models.Model):
+class Correctable(models.Model):
+    """A delivered package or a published open-data period can be corrected (a new release for the same period
+    replaces it, with a reason) or withdrawn (with a reason). Neither is ever deleted: the recipient already
+    holds them, and the disclosure audit of every later release reads them all."""
+
+    corrects = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrected_by"
+    )
+    correction_reason = models.CharField(max_length=500, blank=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)  # a correction replaced it
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None and self.withdrawn_at is None
+
+    @property
+    def standing(self) -> str:
+        if self.withdrawn_at:
+            return "withdrawn"
+        if self.superseded_at:
+            return "superseded"
+        return "corrected" if self.corrects_id else "delivered"
+
+
+class SharedPackage(Correctable):
     """One period's disclosure-controlled package delivered under an agreement, logged with what it held."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -108,7 +137,9 @@ class SharedPackage(models.Model):
         ordering = ["-period_start", "agreement__sharer__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["agreement", "period_start", "period_end"], name="one_package_per_agreement_period"
+                fields=["agreement", "period_start", "period_end"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="one_current_package_per_agreement_period",
             )
         ]
 
@@ -143,7 +174,7 @@ class OpenDataset(models.Model):
         return self.title
 
 
-class OpenRelease(models.Model):
+class OpenRelease(Correctable):
     """One period of an open dataset, as published."""
 
     dataset = models.ForeignKey(OpenDataset, on_delete=models.CASCADE, related_name="releases")
@@ -159,6 +190,8 @@ class OpenRelease(models.Model):
         ordering = ["-period_start"]
         constraints = [
             models.UniqueConstraint(
-                fields=["dataset", "period_start", "period_end"], name="one_open_release_per_period"
+                fields=["dataset", "period_start", "period_end"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="one_current_open_release_per_period",
             )
         ]

@@ -79,6 +79,11 @@ def inbox(membership):
     )
 
 
+def current_inbox(membership):
+    """The packages a recipient's totals count: neither replaced by a correction nor withdrawn."""
+    return inbox(membership).filter(superseded_at__isnull=True, withdrawn_at__isnull=True)
+
+
 def sent_packages(membership):
     return SharedPackage.objects.filter(agreement__sharer=membership.organization).select_related(
         "agreement__recipient"

@@ -12,6 +12,8 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, ngettext_lazy
 
 from meetpoint import indicators as indicator_registry
 from meetpoint.directory.models import Location
@@ -26,6 +28,104 @@ class ReportError(ValueError):
 # program, a directory Service, a record belongs to). A program's report shows only those; the others would be
 # the whole organization's numbers under a program's name, so they are listed as hidden instead.
 BY_SERVICE = "by_service"
+
+
+# The founding brief's figures, in the order a program reports them: they open the summary sentence and the
+# tables. Each says itself in the singular and the plural, in the reader's language.
+KEY_FIGURES = {
+    "naloxone_kits_distributed": ngettext_lazy(
+        "%(shown)s naloxone kit distributed", "%(shown)s naloxone kits distributed", "count"
+    ),
+    "naloxone_doses_distributed": ngettext_lazy(
+        "%(shown)s naloxone dose distributed", "%(shown)s naloxone doses distributed", "count"
+    ),
+    "syringes_distributed": ngettext_lazy(
+        "%(shown)s sterile syringe distributed", "%(shown)s sterile syringes distributed", "count"
+    ),
+    "syringes_collected": ngettext_lazy(
+        "%(shown)s used syringe collected", "%(shown)s used syringes collected", "count"
+    ),
+    "test_strips_distributed": ngettext_lazy(
+        "%(shown)s drug checking test strip distributed",
+        "%(shown)s drug checking test strips distributed",
+        "count",
+    ),
+    "outreach_encounters": ngettext_lazy(
+        "%(shown)s outreach encounter", "%(shown)s outreach encounters", "count"
+    ),
+    "outreach_unique_participants": ngettext_lazy(
+        "%(shown)s person reached", "%(shown)s people reached", "count"
+    ),
+    "referrals_completed": ngettext_lazy(
+        "%(shown)s referral completed", "%(shown)s referrals completed", "count"
+    ),
+}
+
+# What a report shows unless it is asked for more (`codes`, or every registered indicator with "all"): the key
+# figures, then the program's other outcomes. Only these are computed, so a report reads a few roll-ups; the
+# screening instruments' levels and the stock ledger are there on request.
+STANDARD = (
+    *KEY_FIGURES,
+    "syringe_exchange_ratio",
+    "reversals_reported",
+    "overdoses_reported_nonfatal",
+    "overdoses_reported_fatal",
+    "outreach_referrals_made",
+    "hiv_tests",
+    "hiv_positives",
+    "hiv_linked_to_care",
+    "hcv_tests",
+    "hcv_positives",
+    "hcv_linked_to_care",
+    "sti_tests",
+    "sti_positives",
+    "sti_linked_to_care",
+    "referrals_sent",
+    "referrals_accepted",
+    "referral_loop_closure_rate",
+    "people_screened",
+    "trainings_held",
+    "people_trained",
+    "naloxone_kits_at_events",
+    "take_back_pounds",
+)
+
+
+def report_order(codes) -> list[str]:
+    """Key figures first in their order, then the standard ones in theirs, then any other by code."""
+    rank = {code: i for i, code in enumerate(STANDARD)}
+    return sorted(dict.fromkeys(codes), key=lambda code: (rank.get(code, len(rank)), code))
+
+
+def report_codes(asked: str | None) -> list[str] | None:
+    """The `indicators` query parameter: None (the standard report), "all", or codes separated by commas (each
+    must be registered, else a ReportError naming the unknown ones)."""
+    if not asked:
+        return None
+    if asked.strip() == "all":
+        return ["all"]
+    codes = [code.strip() for code in asked.split(",") if code.strip()]
+    unknown = [code for code in codes if code not in indicator_registry.registry]
+    if unknown:
+        raise ReportError(_("Unknown indicator(s): %(codes)s.") % {"codes": ", ".join(unknown)})
+    return codes
+
+
+def whole(value):
+    """A count as an int (roll-ups sum in floating point: 13.0 is 13); anything else as it is."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def honours_sites(indicator) -> bool:
+    if indicator.numerator:
+        registry = indicator_registry.registry
+        return all(
+            code in registry and honours_sites(registry[code])
+            for code in (indicator.numerator, indicator.denominator)
+        )
+    return indicator.by_site
 
 
 def honours_services(indicator) -> bool:
@@ -53,6 +153,7 @@ class IndicatorRow:
     previous: float
     by_site: dict[str, float] = field(default_factory=dict)
     trend: list[tuple[str, float]] = field(default_factory=list)
+    splits_by_site: bool = True  # False: the indicator cannot tell sites apart (no breakdown by site)
 
     @property
     def change(self) -> float | None:
@@ -72,6 +173,7 @@ class Report:
     sites: dict[str, str]  # site id -> name
     service: object | None = None  # a program's report (directory Service)
     hidden: list[str] = field(default_factory=list)  # names of indicators that cannot be split by program
+    not_by_site: list[str] = field(default_factory=list)  # names of indicators that cannot be split by site
 
     @property
     def days(self) -> int:
@@ -109,21 +211,53 @@ class Report:
         return " — ".join(parts)
 
     @property
+    def key_rows(self) -> list[IndicatorRow]:
+        """The key figures with activity, in the order a program reports them."""
+        return [row for row in self.rows if row.code in KEY_FIGURES and row.value]
+
+    @property
     def summary(self) -> str:
-        """Reads like the founding brief: 'In 180 days of service, staff recorded 1,412 naloxone kits
-        distributed and 40,978 syringes distributed.'"""
+        """Reads like the founding brief: 'In 180 days of service, Riverside Harm Reduction recorded 1,412
+        naloxone kits distributed and 40,978 sterile syringes distributed.' Only the key figures, in order."""
         parts = [
-            f"{format_value(row.value)} {lower_first(row.name)}"
-            for row in self.rows
-            if row.value and row.unit != "ratio"
+            KEY_FIGURES[row.code] % {"count": row.value, "shown": format_value(row.value)}
+            for row in self.key_rows
         ]
-        where = f" at {self.site.name}" if self.site else ""
+        where = self.organization.name
         if self.service is not None:
-            where += f" in {self.service.name}"
+            where = _("%(organization)s (%(program)s)") % {
+                "organization": where,
+                "program": self.service.name,
+            }
+        if self.site is not None:
+            where = _("%(organization)s at %(site)s") % {"organization": where, "site": self.site.name}
+        opening = ngettext("In %(days)s day of service", "In %(days)s days of service", self.days) % {
+            "days": format_value(self.days)
+        }
         if not parts:
-            return f"In {self.days:,} days of service{where}, {self.organization.name} recorded no activity."
-        listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-        return f"In {self.days:,} days of service{where}, {self.organization.name} recorded {listed}."
+            others = [row for row in self.rows if row.value and row.unit != "ratio"]
+            if not others:
+                return _("%(opening)s, %(who)s recorded no activity.") % {"opening": opening, "who": where}
+            parts = [f"{row.name}: {format_value(row.value)}" for row in others[:4]]
+            return _("%(opening)s, %(who)s recorded: %(items)s.") % {
+                "opening": opening,
+                "who": where,
+                "items": "; ".join(parts),
+            }
+        listed = (
+            parts[0]
+            if len(parts) == 1
+            else _("%(items)s and %(last)s")
+            % {
+                "items": ", ".join(parts[:-1]),
+                "last": parts[-1],
+            }
+        )
+        return _("%(opening)s, %(who)s recorded %(items)s.") % {
+            "opening": opening,
+            "who": where,
+            "items": listed,
+        }
 
     def as_dict(self) -> dict:
         return {
@@ -131,6 +265,7 @@ class Report:
             "site": {"id": str(self.site.pk), "name": self.site.name} if self.site else None,
             "service": {"id": str(self.service.pk), "name": self.service.name} if self.service else None,
             "not_split_by_service": self.hidden,
+            "not_split_by_site": self.not_by_site,
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
             "days": self.days,
@@ -147,6 +282,7 @@ class Report:
                     "unit": row.unit,
                     "provider": row.provider,
                     "counts_people": row.counts_people,
+                    "splits_by_site": row.splits_by_site,
                     "value": row.value,
                     "previous": row.previous,
                     "change_percent": row.change,
@@ -227,8 +363,13 @@ def build_report(
     the names of the others are listed in Report.hidden rather than shown unfiltered."""
     validate_range(start, end)
     registry = indicator_registry.registry
-    chosen = [registry[c] for c in (codes or sorted(registry)) if c in registry]
-    hidden = []
+    if codes == ["all"] or codes == "all":
+        codes = list(registry)
+    chosen = [registry[c] for c in report_order(codes or STANDARD) if c in registry]
+    hidden, not_by_site = [], []
+    if site is not None:
+        not_by_site = [str(indicator.name) for indicator in chosen if not honours_sites(indicator)]
+        chosen = [indicator for indicator in chosen if honours_sites(indicator)]
     if service is not None:
         hidden = [str(indicator.name) for indicator in chosen if not honours_services(indicator)]
         chosen = [indicator for indicator in chosen if honours_services(indicator)]
@@ -262,9 +403,10 @@ def build_report(
             for key, amount in indicator.value(scope, (grain,)).items():
                 label = bucket(key[0], grain)
                 trend[label] = trend.get(label, 0) + amount
-            for key, amount in indicator.value(scope, ("site",)).items():
+            for key, amount in indicator.value(scope, ("site",)).items() if honours_sites(indicator) else ():
                 by_site[str(key[0])] = amount
                 seen_sites.add(key[0])
+        splits = honours_sites(indicator)
         rows.append(
             IndicatorRow(
                 code=indicator.code,
@@ -272,14 +414,26 @@ def build_report(
                 unit=indicator.unit,
                 provider=indicator.provider,
                 counts_people=indicator.counts_people,
-                value=value,
-                previous=before,
-                by_site=dict(sorted(by_site.items())),
-                trend=sorted(trend.items()),
+                value=whole(value),
+                previous=whole(before),
+                by_site={site: whole(v) for site, v in sorted(by_site.items())} if splits else {},
+                trend=[(label, whole(v)) for label, v in sorted(trend.items())],
+                splits_by_site=splits,
             )
         )
     names = {
         str(location.pk): location.name or str(location.pk)
         for location in Location.objects.filter(pk__in=uuids(seen_sites))
     }
-    return Report(organization, site, start, end, grain, rows, names, service=service, hidden=hidden)
+    return Report(
+        organization,
+        site,
+        start,
+        end,
+        grain,
+        rows,
+        names,
+        service=service,
+        hidden=hidden,
+        not_by_site=not_by_site,
+    )

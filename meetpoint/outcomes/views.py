@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 from meetpoint import indicators as indicator_registry
 from meetpoint.accounts import audit
 from meetpoint.accounts.permissions import membership_required
-from meetpoint.outcomes import actions, charts, exports, queries
+from meetpoint.outcomes import actions, combined, exports, queries
 from meetpoint.outcomes.dashboard import build_dashboard
 from meetpoint.outcomes.forms import AgreementForm, DatasetForm
-from meetpoint.outcomes.reports import ReportError, build_report
+from meetpoint.outcomes.reports import ReportError, build_report, report_codes
 
 ADMIN = frozenset({"admin"})
 
@@ -49,7 +49,15 @@ def _report_from_request(request):
     except ValueError as problem:
         raise ReportError(f"Dates must look like 2025-01-31 ({problem}).") from problem
     grain = request.GET.get("grain") or None
-    return build_report(organization, start, end, site=site, service=service, trend_grain=grain)
+    return build_report(
+        organization,
+        start,
+        end,
+        site=site,
+        service=service,
+        trend_grain=grain,
+        codes=report_codes(request.GET.get("indicators")),
+    )
 
 
 @membership_required
@@ -70,11 +78,7 @@ def report(request):
             },
             status=400,
         )
-    svgs = [
-        charts.svg(charts.trend_figure(row.name, row.trend, row.unit), f"{row.name} per {built.trend_grain}")
-        for row in built.chart_rows()
-        if row.trend
-    ]
+    svgs = [chart.svg() for chart in exports.report_charts(built)]
     return render(
         request,
         "outcomes/report.html",
@@ -174,7 +178,35 @@ def inbox(request):
 @membership_required
 def package(request, package_id):
     found = queries.package_for(request.membership, package_id)
-    return render(request, "outcomes/package.html", {"package": found})
+    return render(
+        request,
+        "outcomes/package.html",
+        {
+            "package": found,
+            "is_sharer": found.agreement.sharer_id == request.membership.organization_id,
+            "is_admin": request.membership.role == "admin",
+            "replacement": getattr(found, "corrected_by", None) if found.superseded_at else None,
+        },
+    )
+
+
+@require_POST
+@membership_required(roles=ADMIN)
+def package_action(request, package_id, verb: str):
+    """The sender's admin corrects (rebuilds from the records as they are now) or withdraws a package."""
+    found = queries.package_for(request.membership, package_id)
+    action = {"correct": actions.correct_package, "withdraw": actions.withdraw_package}.get(verb)
+    if action is None:
+        raise Http404("No such action.")
+    try:
+        result = action(request.membership, found, request.POST.get("reason", ""))
+    except actions.OutcomesError as problem:
+        if problem.status in (403, 404):
+            raise (PermissionDenied if problem.status == 403 else Http404)(str(problem)) from problem
+        messages.error(request, str(problem))
+        return redirect("outcomes:package", package_id=found.pk)
+    messages.success(request, _("Package corrected.") if verb == "correct" else _("Package withdrawn."))
+    return redirect("outcomes:package", package_id=result.pk)
 
 
 @membership_required
@@ -211,29 +243,7 @@ def dashboard(request):
 @membership_required
 def dashboard_pdf(request):
     board = build_dashboard(request.membership, request.GET.get("period"), request.GET.get("map"))
-    lines = [
-        f"Combined figures shared with {request.membership.organization.name} under agreements in force.",
-        f"Partners: {', '.join(board.partners) or 'none yet'}. Period shown: {board.period or '—'}.",
-        "'*' is a suppressed cell; '≥' marks a combined figure that leaves out suppressed cells.",
-        "",
-    ]
-    for partner in board.partners:
-        cells = [f"{i['name']}: {board.by_partner[partner].get(i['code'], '—')}" for i in board.indicators]
-        lines.append(f"{partner} — " + "; ".join(cells))
-    lines.append("")
-    lines.append(
-        "All partners — "
-        + "; ".join(
-            f"{i['name']}: {board.combined[i['code']].shown}"
-            for i in board.indicators
-            if i["code"] in board.combined
-        )
-    )
-    figures = board.trend_figures()
-    area_map = board.map_figure()
-    if area_map is not None:
-        figures.insert(0, area_map)
-    body = exports.pdf_document("Coalition dashboard", lines, figures)
+    body = exports.dashboard_pdf(board, request.membership.organization.name)
     audit.record(
         "outcomes.dashboard.export",
         request=request,
@@ -241,6 +251,80 @@ def dashboard_pdf(request):
     )
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="coalition-dashboard.pdf"'
+    return response
+
+
+def _combined_from_request(request):
+    today = timezone.localdate()
+    try:
+        end = (
+            date.fromisoformat(request.GET["to"])
+            if request.GET.get("to")
+            else today.replace(day=1) - timedelta(days=1)
+        )
+        start = (
+            date.fromisoformat(request.GET["from"])
+            if request.GET.get("from")
+            else (end.replace(day=1) - timedelta(days=150)).replace(day=1)
+        )
+    except ValueError as problem:
+        raise ReportError(
+            _("Dates must look like 2025-01-31 (%(problem)s).") % {"problem": problem}
+        ) from problem
+    return combined.build_combined(request.membership, start, end, today=today)
+
+
+@membership_required
+def combined_report(request):
+    """The coalition's combined report over a closed period, across every partner whose agreement covers it."""
+    try:
+        built = _combined_from_request(request)
+    except ReportError as problem:
+        return render(
+            request,
+            "outcomes/combined.html",
+            {
+                "error": str(problem),
+                "form_from": request.GET.get("from", ""),
+                "form_to": request.GET.get("to", ""),
+            },
+            status=400,
+        )
+    return render(
+        request,
+        "outcomes/combined.html",
+        {
+            "report": built,
+            "sentence": combined.key_sentence(built),
+            "form_from": built.start.isoformat(),
+            "form_to": built.end.isoformat(),
+            "querystring": request.GET.urlencode(),
+        },
+    )
+
+
+@membership_required
+def combined_download(request, kind: str):
+    if kind not in ("pdf", "csv", "json"):
+        raise Http404("No such format.")
+    try:
+        built = _combined_from_request(request)
+    except ReportError as problem:
+        return HttpResponseBadRequest(str(problem), content_type="text/plain; charset=utf-8")
+    body = exports.combined_file(built, kind)
+    audit.record(
+        "outcomes.combined_report.export",
+        request=request,
+        detail={
+            "format": kind,
+            "from": built.start.isoformat(),
+            "to": built.end.isoformat(),
+            "partners": built.partners,
+        },
+    )
+    response = HttpResponse(body, content_type=exports.CONTENT_TYPES[kind])
+    name = f"combined-{built.organization.slug}-{built.start.isoformat()}-{built.end.isoformat()}.{kind}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
@@ -309,7 +393,11 @@ def open_dataset(request, org_slug, slug):
 
 def open_dataset_download(request, org_slug, slug, kind: str):
     dataset = queries.open_dataset(org_slug, slug)
-    published = list(dataset.releases.order_by("period_start"))
+    published = list(
+        dataset.releases.filter(superseded_at__isnull=True, withdrawn_at__isnull=True).order_by(
+            "period_start"
+        )
+    )
     if kind == "json":
         body = {
             "dataset": dataset.title,

@@ -449,3 +449,38 @@ def fhir_export(request: HttpRequest, referral_id: uuid.UUID):
     """FHIR R4 Bundle (ServiceRequest + Task [+ Consent]) per the HL7 SDOH Clinical Care guide."""
     membership = _read_one(request, referral_id, "referral.export", {"format": "fhir"})
     return referral_bundle(_view_of(membership, referral_id))
+
+
+class DisclosureOut(Schema):
+    referral: str
+    at: datetime
+    organization: str
+    person: str
+    what: str = Field(..., description="viewed or exported")
+    format: str = ""
+
+
+@router.get("/{referral_id}/disclosures", auth=member_auth, response=list[DisclosureOut])
+def referral_disclosures(request: HttpRequest, referral_id: uuid.UUID):
+    """The accounting of disclosures of one referral the organization sent: who outside it viewed or exported
+    it, and when (admins of the sender only)."""
+    from meetpoint.referrals.disclosures import disclosures
+
+    rows = disclosures(request.auth, referral_id)
+    audit.record(
+        "referral.disclosures.read",
+        request=request,
+        membership=request.auth,
+        detail={"referral": str(referral_id), "format": "api", "rows": len(rows)},
+    )
+    return [
+        {
+            "referral": row.referral_id,
+            "at": row.at,
+            "organization": row.organization,
+            "person": row.person,
+            "what": row.what,
+            "format": row.detail.get("format", ""),
+        }
+        for row in rows
+    ]

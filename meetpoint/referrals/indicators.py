@@ -1,7 +1,8 @@
 """Referral indicators for the registry (meetpoint/indicators.py): referrals sent, accepted and completed by the
 sending organizations of the scope, and the loop-closure rate (completed / sent). Counted by the day a referral
 was sent, as the loop metrics are; entered-in-error referrals are left out. Groups: day, week (its Monday),
-month (its first day), organization (the sender's id); site and area do not apply to referrals (None)."""
+month (its first day), organization (the sender's id); site and area do not apply to referrals (None): a referral
+does not record the sender's site, so these are declared `by_site=False` and a site's report says so."""
 
 from datetime import timedelta
 
@@ -48,6 +49,7 @@ register(
         unit="referrals",
         provider="referrals",
         counts_people=True,
+        by_site=False,
         compute=_counter("sent"),
     )
 )
@@ -59,6 +61,7 @@ register(
         unit="referrals",
         provider="referrals",
         counts_people=True,
+        by_site=False,
         compute=_counter("accepted"),
     )
 )
@@ -70,6 +73,7 @@ register(
         unit="referrals",
         provider="referrals",
         counts_people=True,
+        by_site=False,
         compute=_counter("completed"),
     )
 )
@@ -82,5 +86,6 @@ register(
         provider="referrals",
         numerator="referrals_completed",
         denominator="referrals_sent",
+        by_site=False,
     )
 )

@@ -313,3 +313,26 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
         {"start": start, "end": end, "problems": problems, "result": result},
         status=400 if problems else 200,
     )
+
+
+@membership_required(roles=frozenset({"admin"}))
+def disclosures(request: HttpRequest, referral_id=None) -> HttpResponse:
+    """The accounting of disclosures: who outside the organization viewed or exported its referrals (one, or
+    all), and when; `?format=csv` downloads it."""
+    from meetpoint.referrals import disclosures as accounting
+
+    rows = accounting.disclosures(request.membership, referral_id)
+    audit.record(
+        "referral.disclosures.read",
+        request=request,
+        detail={
+            "referral": str(referral_id or ""),
+            "format": request.GET.get("format", "page"),
+            "rows": len(rows),
+        },
+    )
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(accounting.disclosures_csv(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="referral-disclosures.csv"'
+        return response
+    return render(request, "referrals/disclosures.html", {"rows": rows, "referral_id": referral_id})

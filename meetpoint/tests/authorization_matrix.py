@@ -131,6 +131,10 @@ PAGES: dict[str, Entry] = {
     "GET /referrals/notifications/": member(roles=EDITORS),
     "POST /referrals/notifications/": member(roles=EDITORS, body={}, ok=FORM),
     "GET /referrals/<uuid:referral_id>/": own(roles=EDITORS, params={"referral_id": "referral"}),
+    "GET /referrals/disclosures/": member(roles=ADMIN, home_role="admin"),
+    "GET /referrals/<uuid:referral_id>/disclosures/": own(
+        roles=ADMIN, params={"referral_id": "referral"}, home_role="admin"
+    ),
     "POST /referrals/<uuid:referral_id>/transition/": own(
         roles=EDITORS, params={"referral_id": "referral"}, body={"to": "cancelled", "reason": "x"}
     ),
@@ -319,6 +323,11 @@ PAGES: dict[str, Entry] = {
     "GET /outcomes/packages/<str:package_id>/download.<str:kind>": own(
         params={"package_id": "package", "kind": Lit("csv")}
     ),
+    "POST /outcomes/packages/<str:package_id>/<str:verb>/": own(
+        roles=ADMIN, params={"package_id": "package", "verb": Lit("withdraw")}, body={"reason": "wrong month"}
+    ),
+    "GET /outcomes/combined/": member(),
+    "GET /outcomes/combined/download.<str:kind>": member(params={"kind": Lit("csv")}),
     "GET /outcomes/dashboard/": member(),
     "GET /outcomes/dashboard/download.pdf": member(),
     "GET /outcomes/open/": public(),
@@ -485,6 +494,9 @@ API: dict[str, Entry] = {
         roles=EDITORS, params={"referral_id": "referral"}, body={"note": "x"}
     ),
     "GET /api/v1/referrals/{referral_id}/fhir": own(roles=EDITORS, params={"referral_id": "referral"}),
+    "GET /api/v1/referrals/{referral_id}/disclosures": own(
+        roles=ADMIN, params={"referral_id": "referral"}, home_role="admin"
+    ),
     # inventory
     "GET /api/v1/inventory/items": member(),
     "GET /api/v1/inventory/balances": member(),
@@ -634,6 +646,9 @@ API: dict[str, Entry] = {
     ),
     "GET /api/v1/outcomes/packages": member(),
     "GET /api/v1/outcomes/packages/{package_id}": own(params={"package_id": "package"}),
+    "POST /api/v1/outcomes/packages/{package_id}/{verb}": own(
+        roles=ADMIN, params={"package_id": "package", "verb": Lit("withdraw")}, body={"reason": "wrong month"}
+    ),
     "GET /api/v1/outcomes/open-datasets": public(),
     "GET /api/v1/outcomes/open-datasets/{org_slug}/{slug}": public(
         params={"org_slug": "home_org_slug", "slug": "open_dataset_slug"}

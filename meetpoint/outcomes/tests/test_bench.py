@@ -11,3 +11,9 @@ def test_report_bench_runs_and_agrees_with_the_hand_written_sql():
     assert "full report (totals, previous, weekly, by site)" in result.stdout
     assert "registry over the raw rows (before)" in result.stdout
     assert "naloxone kits distributed" in result.stdout
+
+
+def test_suppression_bench_runs_and_compares_with_the_solver():
+    result = run_bench("suppression", "--quick")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "hidden cells in all: greedy" in result.stdout and "solver" in result.stdout

@@ -19,7 +19,7 @@ TODAY = date(2025, 7, 15)
 
 def agreement_between(world, indicators, *, time_grain="month", place_grain="zip3", accept=True, **extra):
     data = actions.AgreementInput(
-        recipient=world.coalition.organization,
+        recipient=extra.pop("recipient", world.coalition.organization),
         indicators=indicators,
         valid_from=extra.pop("valid_from", date(2025, 1, 1)),
         time_grain=time_grain,
@@ -28,7 +28,8 @@ def agreement_between(world, indicators, *, time_grain="month", place_grain="zip
     )
     agreement = actions.propose_agreement(world.home.admin, data)
     if accept:
-        agreement = actions.accept_agreement(world.coalition.admin, agreement)
+        side = world.outsider if data.recipient == world.outsider.organization else world.coalition
+        agreement = actions.accept_agreement(side.admin, agreement)
     return agreement
 
 
@@ -47,8 +48,10 @@ def activity(world, records):
 
 
 def test_nothing_is_delivered_without_an_agreement_in_force(world, activity):
-    agreement_between(world, ["test_people_served"], accept=False)  # proposed, never accepted
-    expired = agreement_between(world, ["test_people_served"], valid_until=date(2025, 1, 31))
+    agreement_between(world, ["test_syringes"], accept=False)  # proposed, never accepted
+    expired = agreement_between(
+        world, ["test_people_served"], valid_from=date(2024, 12, 1), valid_until=date(2025, 1, 31)
+    )
     ended = actions.end_agreement(world.coalition.admin, agreement_between(world, ["test_naloxone_kits"]))
     run = actions.run_exchanges(TODAY)
     assert [p.agreement_id for p in run.delivered] == []
@@ -115,7 +118,10 @@ def test_rate_hidden_where_its_numerator_or_denominator_is(world, activity):
 def test_quarter_after_its_months_is_audited_with_them(world, activity):
     codes = ["test_people_served", "test_naloxone_kits"]
     monthly = agreement_between(world, codes, place_grain="county")
-    quarterly = agreement_between(world, codes, time_grain="quarter", place_grain="county")
+    # to another recipient: one partner shares an indicator with one recipient under one agreement at a time
+    quarterly = agreement_between(
+        world, codes, time_grain="quarter", place_grain="county", recipient=world.outsider.organization
+    )
     for month in (1, 2, 3):
         actions.deliver_package(monthly, period_starting("month", date(2025, month, 1)), TODAY)
     package = actions.deliver_package(quarterly, period_starting("quarter", date(2025, 1, 1)), TODAY)
@@ -130,7 +136,13 @@ def test_quarter_that_would_reveal_a_hidden_month_is_protected(world, records):
     for month, kits in ((1, 30), (2, 30), (3, 4)):
         add_activity(records, organization, date(2025, month, 1), people=0, kits=kits, syringes=0)
     monthly = agreement_between(world, ["test_naloxone_kits"], place_grain="county")
-    quarterly = agreement_between(world, ["test_naloxone_kits"], time_grain="quarter", place_grain="county")
+    quarterly = agreement_between(
+        world,
+        ["test_naloxone_kits"],
+        time_grain="quarter",
+        place_grain="county",
+        recipient=world.outsider.organization,
+    )
     for month in (1, 2, 3):
         actions.deliver_package(monthly, period_starting("month", date(2025, month, 1)), TODAY)
     march = monthly.packages.get(period_label="2025-03").contents["tables"][0]

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from meetpoint import indicators as indicator_registry
 from meetpoint.directory.models import Service
 from meetpoint.indicators import Indicator
+from meetpoint.outcomes import reports
 from meetpoint.outcomes.reports import build_report
 from meetpoint.outcomes.tests.conftest import Record
 
@@ -18,7 +19,7 @@ START, END = date(2025, 1, 1), date(2025, 3, 31)
 
 
 @pytest.fixture
-def programs(world, records):
+def programs(world, records, monkeypatch):
     """Two programs of the home organization; kits handed out in each, counted by an indicator that honours
     Scope.service_ids (tag "by_service"), and the fixture's kits indicator that cannot tell programs apart."""
     home = world.home.organization
@@ -51,6 +52,7 @@ def programs(world, records):
         tags=("by_service",),
     )
     indicator_registry.register(indicator)
+    monkeypatch.setattr(reports, "STANDARD", (*reports.STANDARD, indicator.code))
     yield exchange, naloxone
     indicator_registry.registry.pop(indicator.code, None)
 
@@ -64,7 +66,7 @@ def test_a_programs_report_shows_only_what_can_be_split_by_program(world, progra
     values = {row.code: row.value for row in report.rows}
     assert values == {"test_program_kits": 90 * 5}
     assert "Naloxone kits distributed (test)" in report.hidden
-    assert "in Naloxone program" in report.summary and report.subject.endswith("Naloxone program")
+    assert "(Naloxone program)" in report.summary and report.subject.endswith("Naloxone program")
     assert build_report(home, START, END, service=exchange).rows[0].value == 90 * 2
 
 

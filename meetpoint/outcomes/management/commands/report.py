@@ -10,7 +10,7 @@ from meetpoint.accounts.queries import organization_by_ref
 from meetpoint.directory.models import Location, Service
 from meetpoint.outcomes.exports import FORMATS, log_report_export, report_file
 from meetpoint.outcomes.places import uuids
-from meetpoint.outcomes.reports import ReportError, build_report
+from meetpoint.outcomes.reports import ReportError, build_report, report_codes
 
 
 class Command(BaseCommand):
@@ -25,8 +25,25 @@ class Command(BaseCommand):
         parser.add_argument("--site", help="a site or mobile unit id of the organization")
         parser.add_argument("--service", help="a program (directory service) id of the organization")
         parser.add_argument("--grain", choices=("week", "month"))
+        parser.add_argument(
+            "--indicators",
+            help="indicator codes separated by commas, or 'all' (default: the standard report)",
+        )
 
-    def handle(self, *args, org, start, end, kind, out, site=None, service=None, grain=None, **options):
+    def handle(
+        self,
+        *args,
+        org,
+        start,
+        end,
+        kind,
+        out,
+        site=None,
+        service=None,
+        grain=None,
+        indicators=None,
+        **options,
+    ):
         try:
             organization = organization_by_ref(org)
         except Http404 as missing:
@@ -46,7 +63,15 @@ class Command(BaseCommand):
             if program is None:
                 raise CommandError(f"no program (service) {service!r} of {organization.name}")
         try:
-            built = build_report(organization, first, last, site=location, service=program, trend_grain=grain)
+            built = build_report(
+                organization,
+                first,
+                last,
+                site=location,
+                service=program,
+                trend_grain=grain,
+                codes=report_codes(indicators),
+            )
         except ReportError as problem:
             raise CommandError(str(problem)) from problem
         body = report_file(built, kind)

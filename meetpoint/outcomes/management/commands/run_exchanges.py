@@ -15,14 +15,20 @@ class Command(BaseCommand):
     help = "Deliver due data-sharing packages and open-data releases (idempotent; failures are retried next run)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--today", help="Act as if today were this date (YYYY-MM-DD), for back-filling.")
+        parser.add_argument(
+            "--today",
+            help="Act as if today were this earlier date (YYYY-MM-DD), for back-filling; never a future one.",
+        )
 
     def handle(self, *args, today=None, **options):
         try:
             day = date.fromisoformat(today) if today else None
         except ValueError as problem:
             raise CommandError(f"--today: {problem}") from problem
-        run = actions.run_exchanges(day)
+        try:
+            run = actions.run_exchanges(day)
+        except actions.OutcomesError as refused:
+            raise CommandError(f"--today: {refused}") from refused
         for item in run.delivered:
             target = getattr(getattr(item, "agreement", None), "recipient", None) or "open data"
             self.stdout.write(f"delivered {item.period_label} to {target} sha256={item.checksum}")

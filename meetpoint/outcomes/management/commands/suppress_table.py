@@ -81,13 +81,14 @@ class Command(BaseCommand):
     def handle(self, *args, threshold: int, **options):
         if threshold < 2:
             raise CommandError("--threshold must be at least 2")
-        table = read_table(sys.stdin.read().splitlines())
+        lines = sys.stdin.read().splitlines()
+        table = read_table(lines)
         shown, protection = suppress_table(table, threshold)
         if protection.withheld:
             raise CommandError(f"the table cannot be protected and is withheld: {protection.reason}")
         writer = csv.writer(self.stdout, lineterminator="\n")
-        header = ["", *table.column_labels] + (["Total"] if table.row_totals is not None else [])
-        writer.writerow(header)
+        # the header exactly as it came (its first cell too), so the output lines up with the input
+        writer.writerow(next(row for row in csv.reader(lines) if any(c.strip() for c in row)))
         labels = [*table.row_labels] + (["Total"] if table.column_totals is not None else [])
         for label, line in zip(labels, shown, strict=True):
             writer.writerow([label, *line])
