@@ -70,7 +70,9 @@ def register_all() -> None:
     )
     for outline in instrument_outlines():
         slug = outline["name"].replace("-", "_").replace(".", "_")
-        levels = [f"people_screened_{slug}_{level['id'].replace('-', '_')}" for level in outline["risk_levels"]]
+        levels = [
+            f"people_screened_{slug}_{level['id'].replace('-', '_')}" for level in outline["risk_levels"]
+        ]
         register(
             Indicator(
                 code=f"people_screened_{slug}",
