@@ -3,7 +3,6 @@ Every report or package that leaves this way is logged (`log_report_export`, `lo
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import textwrap
@@ -13,6 +12,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from openpyxl import Workbook
 
+from meetpoint import spreadsheet_cells
 from meetpoint.accounts import audit
 from meetpoint.outcomes import charts
 from meetpoint.outcomes.reports import Report, format_value
@@ -43,7 +43,7 @@ def report_file(report: Report, kind: str) -> bytes:
         return json.dumps(report.as_dict(), indent=2).encode()
     if kind == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = spreadsheet_cells.csv_writer(buffer)
         writer.writerow(["# " + report.summary])
         writer.writerows(report_rows(report))
         return buffer.getvalue().encode()
@@ -102,6 +102,7 @@ def _xlsx(report: Report) -> bytes:
     detail = book.create_sheet("Detail")
     for line in report_rows(report):
         detail.append(line)
+    spreadsheet_cells.safe_workbook(book)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -168,7 +169,7 @@ def report_pdf(report: Report) -> bytes:
 def release_csv(contents: dict) -> bytes:
     """A release as CSV: one row per indicator and place, the total last; '*' marks a suppressed cell."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = spreadsheet_cells.csv_writer(buffer)
     writer.writerow(["period", "indicator", "name", "unit", "place", "value", "note"])
     period = contents["period"]["label"]
     for table in contents["tables"]:
