@@ -22,6 +22,7 @@ from pydantic import Field
 
 from meetpoint.accounts.api_auth import optional_membership
 from meetpoint.accounts.models import Organization
+from meetpoint.bounds import MAX_PAGE
 from meetpoint.directory.hsds import serialize
 from meetpoint.directory.hsds.api_schemas import (
     ApiRoot,
@@ -91,8 +92,8 @@ def paging(params: PageParams) -> tuple[int, int]:
     per_page = (
         params.per_page if params.per_page is not None else getattr(settings, "MEETPOINT_PAGE_SIZE", 20)
     )
-    if params.page < 1:
-        raise HttpError(400, "page must be 1 or more.")
+    if not 1 <= params.page <= MAX_PAGE:
+        raise HttpError(400, f"page must be between 1 and {MAX_PAGE}.")
     if not 1 <= per_page <= max_size:
         raise HttpError(400, f"per_page must be between 1 and {max_size}.")
     return params.page, per_page

@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 from meetpoint.accounts import audit
 from meetpoint.accounts.api_auth import member_auth, require_role
 from meetpoint.accounts.roles import PARTICIPANT_LEVEL_ROLES
+from meetpoint.bounds import MAX_PAGE
 from meetpoint.referrals import actions, lifecycle, metrics, queries
 from meetpoint.referrals.fhir import referral_bundle
 from meetpoint.referrals.models import Consent
@@ -276,7 +277,7 @@ def list_referrals(
     request: HttpRequest,
     box: str = Query("inbox", description="inbox (received) or outbox (sent)"),
     state: str | None = None,
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     size: int = Query(20, ge=1, le=100),
 ):
     membership = _staff(request)
