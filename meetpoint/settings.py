@@ -106,9 +106,14 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock up front, avoiding
     # "database is locked" surprises when two requests upgrade read transactions at the same time.
+    # Writers queue on the lock for up to MEETPOINT_SQLITE_BUSY_SECONDS (30 s: several phones syncing their
+    # batches at once, and a nightly backup, wait their turn instead of failing; docs/operations.md).
+    _busy_seconds = envint("MEETPOINT_SQLITE_BUSY_SECONDS", 30, minimum=1)
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        f"PRAGMA busy_timeout={_busy_seconds * 1000};",
         "transaction_mode": "IMMEDIATE",
+        "timeout": _busy_seconds,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
