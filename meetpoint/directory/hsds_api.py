@@ -50,8 +50,10 @@ DEFAULT_RADIUS_KM = 10.0
 
 class PageParams(Schema):
     search: str = Field("", description="Free text search.")
-    page: int = Field(1, description="Page number, from 1.")
-    per_page: int | None = Field(None, description="Results per page (default 20, at most 100).")
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
+    per_page: int | None = Field(
+        None, ge=1, le=100, description="Results per page (default 20, at most 100)."
+    )
 
 
 class ServiceFilters(PageParams):

@@ -4,7 +4,7 @@ and the unit's summary. Mounted at /api/v1/outreach/."""
 from datetime import date, datetime
 from typing import Any
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.http import HttpRequest, JsonResponse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
@@ -150,7 +150,6 @@ def sync_batch(membership, records: list) -> dict:
         except DatabaseError:
             # The records before this one are stored (each in its own transaction); this one and the rest are
             # not, or not for sure: the answer says so, record by record, and resending is safe.
-            connection.close_if_unusable_or_obsolete()
             for later, rest in enumerate(records[index:], start=index):
                 results.append(
                     {

@@ -3,6 +3,7 @@ loop metrics and FHIR export. Same actions and queries as the pages; same redact
 
 import uuid
 from datetime import date, datetime
+from typing import Literal
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -275,7 +276,7 @@ def create_referral(request: HttpRequest, payload: ReferralIn):
 @router.get("/", auth=member_auth, response=ReferralPage)
 def list_referrals(
     request: HttpRequest,
-    box: str = Query("inbox", description="inbox (received) or outbox (sent)"),
+    box: Literal["inbox", "outbox"] = Query("inbox", description="inbox (received) or outbox (sent)"),
     state: str | None = None,
     page: int = Query(1, ge=1, le=MAX_PAGE),
     size: int = Query(20, ge=1, le=100),
