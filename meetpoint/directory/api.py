@@ -115,7 +115,7 @@ class SearchParams(Schema):
     radius_km: float | None = Field(None, description="Needs lat and lon; at most MEETPOINT_MAX_RADIUS_KM.")
     postcode: str | None = None
     page: int = Field(1, ge=1, le=MAX_PAGE)
-    per_page: int = Field(20, ge=1, le=100)
+    per_page: int = Field(20, ge=1, le=settings.MEETPOINT_MAX_PAGE_SIZE)
 
 
 def _service_out(service) -> dict:

@@ -52,7 +52,10 @@ class PageParams(Schema):
     search: str = Field("", description="Free text search.")
     page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
     per_page: int | None = Field(
-        None, ge=1, le=100, description="Results per page (default 20, at most 100)."
+        None,
+        ge=1,
+        le=settings.MEETPOINT_MAX_PAGE_SIZE,
+        description="Results per page (default 20, at most 100).",
     )
 
 

@@ -126,7 +126,7 @@ class TakeBackIn(Schema):
         [], description="Organizations invited to partner; shown once they accept."
     )
     pounds_collected: float | None = None
-    people_dropped_off: int | None = Field(None, ge=0, le=MAX_COUNT)
+    people_dropped_off: int | None = Field(None, ge=0)
     sharps_pounds: float | None = None
     permanent_box_id: UUID | None = None
     notes: str = ""

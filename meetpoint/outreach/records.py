@@ -2,7 +2,6 @@
 page send them (pydantic, so the OpenAPI document describes them). Meaning is checked in actions.py."""
 
 from datetime import datetime
-from typing import Literal
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -61,9 +60,7 @@ class EncounterIn(Schema):
 class OverdoseIn(Schema):
     client_uuid: UUID
     occurred_at: datetime
-    place_kind: Literal["stop", "block_group", "grid_cell"] = Field(
-        description="stop, block_group or grid_cell."
-    )
+    place_kind: str = Field(description="stop, block_group or grid_cell.")
     site: str | None = Field(
         None, description="For a stop: id or exact name of one of the organization's locations."
     )

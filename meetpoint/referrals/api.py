@@ -3,7 +3,7 @@ loop metrics and FHIR export. Same actions and queries as the pages; same redact
 
 import uuid
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -12,7 +12,7 @@ from ninja.errors import HttpError
 from meetpoint.accounts import audit
 from meetpoint.accounts.api_auth import member_auth, require_role
 from meetpoint.accounts.roles import PARTICIPANT_LEVEL_ROLES
-from meetpoint.bounds import MAX_PAGE
+from meetpoint.bounds import MAX_ID, MAX_PAGE
 from meetpoint.referrals import actions, lifecycle, metrics, queries
 from meetpoint.referrals.fhir import referral_bundle
 from meetpoint.referrals.models import Consent
@@ -153,7 +153,8 @@ class NotificationOut(Schema):
 
 
 class MarkReadIn(Schema):
-    ids: list[int] = []
+    # Ids are database keys: bounded so an absurd number is a 400, not an integer overflow in the database.
+    ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = []
 
 
 class DateRangeIn(Schema):
