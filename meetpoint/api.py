@@ -46,6 +46,10 @@ class MeetpointAPI(NinjaAPI):
                     answers |= {401, 403}
                 if "{" in path:
                     answers |= {400, 404}
+                if operation.get("security") and (
+                    operation.get("requestBody") or operation.get("parameters")
+                ):
+                    answers.add(404)  # an id in the query or body that names no object of the organization
                 if operation.get("requestBody") or operation.get("parameters"):
                     answers.add(400)
                 responses = operation.setdefault("responses", {})

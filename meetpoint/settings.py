@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "meetpoint.maintenance.unavailable.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "meetpoint.request_text.StorableTextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -109,9 +110,14 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock up front, avoiding
     # "database is locked" surprises when two requests upgrade read transactions at the same time.
+    # Writers queue on the lock for up to MEETPOINT_SQLITE_BUSY_SECONDS (30 s: several phones syncing their
+    # batches at once, and a nightly backup, wait their turn instead of failing; docs/operations.md).
+    _busy_seconds = envint("MEETPOINT_SQLITE_BUSY_SECONDS", 30, minimum=1)
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        f"PRAGMA busy_timeout={_busy_seconds * 1000};",
         "transaction_mode": "IMMEDIATE",
+        "timeout": _busy_seconds,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -180,6 +186,12 @@ WHITENOISE_USE_FINDERS = True
 # Uploads: refuse oversize bodies before they reach a view.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("MEETPOINT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# Files count towards the same cap as they stream in (meetpoint/request_text.py).
+FILE_UPLOAD_HANDLERS = [
+    "meetpoint.request_text.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Django's e-mail settings, for notifications (referrals, invitations).
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -63,11 +63,11 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
     action = request.GET.get("action", "").strip()[:64]
     if request.GET.get("format") == "csv":
-        import csv
+        from meetpoint import spreadsheet_cells
 
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
-        writer = csv.writer(response)
+        writer = spreadsheet_cells.csv_writer(response)
         writer.writerow(AUDIT_COLUMNS)
         for event in audit_events_for(request.membership, action=action, limit=None).iterator():
             writer.writerow([getattr(event, column) for column in AUDIT_COLUMNS])

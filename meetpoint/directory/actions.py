@@ -26,6 +26,7 @@ from meetpoint.directory.models import (
     TaxonomyTerm,
 )
 from meetpoint.directory.search import LANGUAGE_CODE
+from meetpoint.web_addresses import email_problem, url_problem
 
 LANGUAGE_NAMES = {
     "en": "English",
@@ -155,6 +156,9 @@ def _validate_service(organization, data: ServiceInput) -> tuple[list, list, lis
         errors["maximum_age"] = _("The maximum age is below the minimum age.")
     if data.capacity_available is not None and data.capacity_available < 0:
         errors["capacity_available"] = _("Capacity cannot be negative.")
+    for name, problem in (("url", url_problem(data.url)), ("email", email_problem(data.email))):
+        if problem:
+            errors[name] = problem
     languages = _check_languages(errors, list(data.languages), "languages")
     location_ids = [str(pk) for pk in data.location_ids]
     own = {str(pk) for pk in Location.objects.filter(organization=organization).values_list("pk", flat=True)}
@@ -304,6 +308,11 @@ def _owner_key(schedule: Schedule) -> tuple:
 
 def _validate_schedule(data: ScheduleInput, owner_key: tuple, exclude_pk=None) -> None:
     errors: dict[str, str] = {}
+    for name in ("opens_at", "closes_at"):
+        if getattr(data, name) is not None and getattr(data, name).tzinfo is not None:
+            errors[name] = _("Give the local time without a UTC offset; the time zone field names the zone.")
+    if errors:
+        raise DirectoryInputError(errors)
     if data.opens_at is None:
         errors["opens_at"] = _("Give the opening time.")
     if data.closes_at is None:

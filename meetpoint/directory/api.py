@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 from ninja.renderers import JSONRenderer
 
 from meetpoint.accounts.api_auth import member_auth, optional_membership
+from meetpoint.bounds import MAX_PAGE
 from meetpoint.directory import actions, queries, search_cache
 from meetpoint.directory.forms import ServiceForm
 from meetpoint.directory.hours import LocalClock, is_open
@@ -113,8 +114,8 @@ class SearchParams(Schema):
     lon: float | None = None
     radius_km: float | None = Field(None, description="Needs lat and lon; at most MEETPOINT_MAX_RADIUS_KM.")
     postcode: str | None = None
-    page: int = 1
-    per_page: int = 20
+    page: int = Field(1, ge=1, le=MAX_PAGE)
+    per_page: int = Field(20, ge=1, le=settings.MEETPOINT_MAX_PAGE_SIZE)
 
 
 def _service_out(service) -> dict:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
+from meetpoint.bounds import MAX_PAGE
 from meetpoint.directory.actions import LocationInput, ScheduleInput, ServiceInput
 from meetpoint.directory.models import Location, Service, TaxonomyTerm
 from meetpoint.directory.search import SearchQuery
@@ -49,7 +50,7 @@ class SearchForm(forms.Form):
     lat = forms.FloatField(label=_("Latitude"), required=False)
     lon = forms.FloatField(label=_("Longitude"), required=False)
     radius_km = forms.FloatField(label=_("Within (km)"), required=False)
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

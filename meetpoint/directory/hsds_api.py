@@ -22,6 +22,7 @@ from pydantic import Field
 
 from meetpoint.accounts.api_auth import optional_membership
 from meetpoint.accounts.models import Organization
+from meetpoint.bounds import MAX_PAGE
 from meetpoint.directory.hsds import serialize
 from meetpoint.directory.hsds.api_schemas import (
     ApiRoot,
@@ -49,8 +50,13 @@ DEFAULT_RADIUS_KM = 10.0
 
 class PageParams(Schema):
     search: str = Field("", description="Free text search.")
-    page: int = Field(1, description="Page number, from 1.")
-    per_page: int | None = Field(None, description="Results per page (default 20, at most 100).")
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
+    per_page: int | None = Field(
+        None,
+        ge=1,
+        le=settings.MEETPOINT_MAX_PAGE_SIZE,
+        description="Results per page (default 20, at most 100).",
+    )
 
 
 class ServiceFilters(PageParams):
@@ -91,8 +97,8 @@ def paging(params: PageParams) -> tuple[int, int]:
     per_page = (
         params.per_page if params.per_page is not None else getattr(settings, "MEETPOINT_PAGE_SIZE", 20)
     )
-    if params.page < 1:
-        raise HttpError(400, "page must be 1 or more.")
+    if not 1 <= params.page <= MAX_PAGE:
+        raise HttpError(400, f"page must be between 1 and {MAX_PAGE}.")
     if not 1 <= per_page <= max_size:
         raise HttpError(400, f"per_page must be between 1 and {max_size}.")
     return params.page, per_page

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from meetpoint.bounds import MAX_PAGE
 from meetpoint.directory import search_cache, search_index, synonyms, taxonomy
 from meetpoint.directory.hours import Horizon, LocalClock, is_open
 from meetpoint.directory.visibility import PlaceView, confidential_condition, place_of, viewer_key
@@ -145,8 +146,8 @@ def validate(query: SearchQuery) -> None:
             raise SearchError("organization_id", f"{query.organization_id!r} is not a UUID.") from None
     if query.language and not LANGUAGE_CODE.match(query.language):
         raise SearchError("language", f"{query.language!r} is not an ISO 639 language code.")
-    if query.page < 1:
-        raise SearchError("page", _("pages start at 1."))
+    if not 1 <= query.page <= MAX_PAGE:
+        raise SearchError("page", _("pages run from 1 to %(max)s.") % {"max": MAX_PAGE})
     if not 1 <= query.per_page <= max_page:
         raise SearchError("per_page", f"per_page must be 1..{max_page}.")
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from meetpoint.accounts import audit
 from meetpoint.accounts.models import Membership
 from meetpoint.accounts.roles import may_edit
+from meetpoint.bounds import MAX_COUNT
 from meetpoint.directory.models import Location, Service
 from meetpoint.education import invitations
 from meetpoint.education.models import (
@@ -85,6 +86,8 @@ def _clean_event_fields(membership: Membership, fields: dict) -> dict:
     for name in ("attendance_count", "naloxone_kits"):
         if name in cleaned and cleaned[name] is not None and int(cleaned[name]) < 0:
             raise InvalidInput(name, _("A count cannot be negative."))
+        if name in cleaned and cleaned[name] is not None and int(cleaned[name]) > MAX_COUNT:
+            raise InvalidInput(name, _("A count cannot be more than %(max)s.") % {"max": f"{MAX_COUNT:,}"})
     return cleaned
 
 
@@ -146,6 +149,8 @@ def record_attendance(
             raise InvalidInput(name, _("Give a whole number."))
         if value < 0:
             raise InvalidInput(name, _("A count cannot be negative."))
+        if value > MAX_COUNT:
+            raise InvalidInput(name, _("A count cannot be more than %(max)s.") % {"max": f"{MAX_COUNT:,}"})
     with transaction.atomic():
         Event.objects.filter(pk=event.pk).update(**fields)
         for name, value in fields.items():

@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 
 from meetpoint.accounts.api_auth import member_auth, optional_membership, require_role
 from meetpoint.accounts.roles import EDITING_ROLES
+from meetpoint.bounds import MAX_COUNT
 from meetpoint.education import actions, invitations, queries
 from meetpoint.education.models import Audience, Event, EventKind, Invitation, TakeBackEvent
 from meetpoint.forms_flow import InvalidInput, NotAllowed
@@ -73,8 +74,8 @@ class EventIn(Schema):
 
 
 class AttendanceIn(Schema):
-    attendance_count: int = Field(..., ge=0)
-    naloxone_kits: int | None = Field(None, ge=0)
+    attendance_count: int = Field(..., ge=0, le=MAX_COUNT)
+    naloxone_kits: int | None = Field(None, ge=0, le=MAX_COUNT)
 
 
 class RegistrationOut(Schema):

@@ -10,6 +10,7 @@ def _escape(text: str) -> str:
         .replace(";", "\\;")
         .replace(",", "\\,")
         .replace("\r\n", "\\n")
+        .replace("\r", "\\n")  # a lone CR would end the content line early (RFC 5545 3.1)
         .replace("\n", "\\n")
     )
 

@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 
 from meetpoint.accounts.api_auth import member_auth, require_role
 from meetpoint.accounts.roles import EDITING_ROLES, sees_participant_level
+from meetpoint.bounds import MAX_OFFSET
 from meetpoint.inventory import actions, queries
 from meetpoint.inventory.models import StockLot, StockMovement, SupplyItem
 
@@ -261,7 +262,7 @@ def list_movements(
     item: str | None = None,
     kind: StockMovement.Kind | None = None,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     """The ledger, newest first."""
     membership = request.auth

@@ -7,6 +7,7 @@ moves a site from one to the other. The manifest is written last and the file is
 complete, so an interrupted backup never leaves a file that looks whole.
 """
 
+import contextlib
 import importlib
 import json
 import os
@@ -29,8 +30,12 @@ from meetpoint.maintenance.tables import (
     data_tables,
     decode_value,
     existing_table_names,
+    row_line,
+    stored_value,
     table_lines,
+    table_rows,
 )
+from meetpoint.maintenance.targets import TARGETS, table_fit
 
 FORMAT = "meetpoint-backup"
 FORMAT_VERSION = 1
@@ -56,6 +61,7 @@ class Summary:
     tables: int = 0
     rows: int = 0
     problems: list[str] = field(default_factory=list)
+    unfit: list[str] = field(default_factory=list)  # values a target database cannot hold (targets.py)
 
 
 def _applied_migrations() -> list[list[str]]:
@@ -92,10 +98,16 @@ def back_up(path: str | Path, progress: Progress = _quiet) -> Summary:
             for number, table in enumerate(tables, start=1):
                 member = f"tables/{number:03d}-{table.name}.jsonl"
                 digest = TableDigest()
+                fit = table_fit(
+                    {"model": table.label, "table": table.name, "columns": table.columns}, TARGETS
+                )
                 with archive.open(member, "w", force_zip64=True) as out:
-                    for line in table_lines(table):
+                    for row in table_rows(table):
+                        line = row_line(row)
                         digest.add(line)
+                        fit.add(digest.rows, row)
                         out.write(line.encode("utf-8") + b"\n")
+                summary.unfit.extend(fit.problems())
                 entries.append(
                     {
                         "model": table.label,
@@ -166,20 +178,30 @@ def _lines(archive: zipfile.ZipFile, entry: dict):
         raise BackupError(f"{entry['file']} in the archive is corrupt: {error}.") from error
 
 
-def verify_archive(path: str | Path, progress: Progress = _quiet) -> tuple[dict, Summary]:
-    """Read every table of the archive and check its row count and checksum against the manifest."""
+def verify_archive(
+    path: str | Path, progress: Progress = _quiet, targets: tuple[str, ...] = ()
+) -> tuple[dict, Summary]:
+    """Read every table of the archive and check its row count and checksum against the manifest, and that
+    every value fits each of the `targets` databases ("sqlite", "postgresql"; meetpoint/maintenance/targets.py).
+    `summary.problems` holds the checksum problems; `summary.unfit` what a target database cannot hold."""
     archive, manifest = _open(path)
     summary = Summary()
     with archive:
         for entry in manifest.get("tables", []):
             digest = TableDigest()
+            fit = table_fit(entry, targets) if targets else None
             for line in _lines(archive, entry):
                 digest.add(line)
+                if fit is not None:
+                    with contextlib.suppress(ValueError):  # an unreadable line fails the checksum below
+                        fit.add(digest.rows, json.loads(line))
             if digest.rows != entry["rows"] or digest.hexdigest() != entry["sha256"]:
                 summary.problems.append(
                     f"{entry['table']}: the archive holds {digest.rows} rows whose checksum does not match the "
                     f"manifest ({entry['rows']} rows)"
                 )
+            if fit is not None:
+                summary.unfit.extend(fit.problems())
             summary.tables += 1
             summary.rows += digest.rows
             progress(f"{entry['table']}: {digest.rows:,} rows checked")
@@ -236,7 +258,7 @@ def _insert(table: Table, entry: dict, archive: zipfile.ZipFile) -> int:
             try:
                 values = json.loads(line)
                 row = [
-                    field.get_db_prep_save(decode_value(field, value), connection)
+                    stored_value(field, decode_value(field, value), connection)
                     for field, value in zip(fields, values, strict=True)
                 ]
             except (ValueError, TypeError) as error:

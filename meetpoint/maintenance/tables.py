@@ -3,6 +3,8 @@ canonical line of JSON (and back) so that SQLite and PostgreSQL give the same te
 same data."""
 
 import base64
+import copy
+import functools
 import hashlib
 import json
 import uuid
@@ -136,16 +138,41 @@ def decode_value(field: models.Field, value):
     return value
 
 
+@functools.cache
+def _storage_field(field: models.Field) -> models.Field:
+    """The field as Django's own field class that it builds on: what the column holds, without the custom
+    field's conversions (an EncryptedTextField's twin is a TextField, which writes the sealed token as it is)."""
+    base = next(cls for cls in type(field).__mro__ if cls.__module__.startswith("django.db.models."))
+    if base is type(field):
+        return field
+    twin = copy.copy(field)
+    twin.__class__ = base
+    return twin
+
+
+def stored_value(field: models.Field, value, connection):
+    """A decoded archive value as the parameter that writes it back exactly as it was stored: the database's
+    own adaptation of the column type (dates, UUIDs, JSON), never a custom field's conversion (encryption,
+    normalisation), which already happened when the value was first saved."""
+    return _storage_field(field).get_db_prep_save(value, connection)
+
+
 def row_line(row: list) -> str:
     """One row as one canonical line of JSON (keys of JSON values sorted, no spaces)."""
     return json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
 
 
-def table_lines(table: Table, chunk_size: int = 2000) -> Iterator[str]:
+def table_rows(table: Table, chunk_size: int = 2000) -> Iterator[list]:
+    """Every row of the table as the archive carries it (a list of JSON-ready values, in column order)."""
     fields = table.fields
     query = table.model._base_manager.order_by().values_list(*(field.attname for field in fields))
     for values in query.iterator(chunk_size=chunk_size):
-        yield row_line([encode_value(field, value) for field, value in zip(fields, values, strict=True)])
+        yield [encode_value(field, value) for field, value in zip(fields, values, strict=True)]
+
+
+def table_lines(table: Table, chunk_size: int = 2000) -> Iterator[str]:
+    for row in table_rows(table, chunk_size):
+        yield row_line(row)
 
 
 class TableDigest:

@@ -4,12 +4,12 @@ openpyxl and reportlab are imported when a file of their kind is asked for, not 
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
 from django.utils.translation import gettext as _
 
+from meetpoint import spreadsheet_cells
 from meetpoint.accounts import audit
 from meetpoint.outcomes import svgcharts
 from meetpoint.outcomes.reports import Report, format_value
@@ -71,7 +71,7 @@ def report_file(report: Report, kind: str) -> bytes:
         return json.dumps(report.as_dict(), indent=2).encode()
     if kind == "csv":
         buffer = io.StringIO()
-        csv.writer(buffer).writerows(report_rows(report))
+        spreadsheet_cells.csv_writer(buffer).writerows(report_rows(report))
         return buffer.getvalue().encode()
     if kind == "xlsx":
         return _xlsx(report)
@@ -130,6 +130,7 @@ def _xlsx(report: Report) -> bytes:
     detail = book.create_sheet("Detail")
     for line in report_rows(report):
         detail.append(line)
+    spreadsheet_cells.safe_workbook(book)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -272,7 +273,7 @@ def combined_file(report, kind: str) -> bytes:
         return json.dumps(report.as_dict(), indent=2).encode()
     if kind == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = spreadsheet_cells.csv_writer(buffer)
         writer.writerow(
             ["from", "to", "indicator", "name", "unit", "partner", "value", "lower_bound", "note"]
         )
@@ -339,7 +340,7 @@ def combined_pdf(report, page_size: str = "letter") -> bytes:
 def release_csv(contents: dict) -> bytes:
     """A release as CSV: one row per indicator and place, the total last; '*' marks a suppressed cell."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = spreadsheet_cells.csv_writer(buffer)
     writer.writerow(["period", "indicator", "name", "unit", "place", "value", "note"])
     period = contents["period"]["label"]
     for table in contents["tables"]:

@@ -4,13 +4,15 @@ and the unit's summary. Mounted at /api/v1/outreach/."""
 from datetime import date, datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.db import DatabaseError
+from django.http import HttpRequest, JsonResponse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import ValidationError
 
 from meetpoint.accounts import audit
 from meetpoint.accounts.api_auth import member_auth, require_role
+from meetpoint.maintenance.unavailable import RETRY_AFTER_SECONDS
 from meetpoint.outreach import actions, queries
 from meetpoint.outreach.records import EncounterIn, OverdoseIn
 from meetpoint.outreach.summary import summarize
@@ -29,7 +31,9 @@ class SyncIn(Schema):
 class SyncResult(Schema):
     index: int
     client_uuid: str | None
-    status: str = Field(description="stored, already_stored or rejected")
+    status: str = Field(
+        description="stored, already_stored, rejected, or not_stored (the database became unavailable: resend it)"
+    )
     reason: str = ""
 
 
@@ -37,6 +41,7 @@ class SyncOut(Schema):
     stored: int
     already_stored: int
     rejected: int
+    not_stored: int = Field(0, description="Records to resend: the database became unavailable before them.")
     results: list[SyncResult]
 
 
@@ -118,6 +123,9 @@ def _problems(error: ValidationError) -> str:
     )
 
 
+NOT_STORED = "The database became unavailable before this record was stored; resend it (it is stored once)."
+
+
 def sync_batch(membership, records: list) -> dict:
     """Each record in its own savepoint: stored, already_stored or rejected with the reason."""
     results = []
@@ -139,13 +147,30 @@ def sync_batch(membership, records: list) -> dict:
                 {"index": index, "client_uuid": client_uuid, "status": "rejected", "reason": str(error)}
             )
             continue
+        except DatabaseError:
+            # The records before this one are stored (each in its own transaction); this one and the rest are
+            # not, or not for sure: the answer says so, record by record, and resending is safe.
+            for later, rest in enumerate(records[index:], start=index):
+                results.append(
+                    {
+                        "index": later,
+                        "client_uuid": (
+                            str(rest.get("client_uuid"))
+                            if isinstance(rest, dict) and rest.get("client_uuid")
+                            else None
+                        ),
+                        "status": "not_stored",
+                        "reason": NOT_STORED,
+                    }
+                )
+            break
         status = "stored" if created else "already_stored"
         results.append(
             {"index": index, "client_uuid": str(record.client_uuid), "status": status, "reason": ""}
         )
     counts = {
         status: sum(1 for result in results if result["status"] == status)
-        for status in ("stored", "already_stored", "rejected")
+        for status in ("stored", "already_stored", "rejected", "not_stored")
     }
     return {**counts, "results": results}
 
@@ -156,7 +181,19 @@ def sync(request: HttpRequest, payload: SyncIn):
     require_role(request.auth, actions.RECORDING_ROLES)
     if len(payload.encounters) > MAX_BATCH:
         raise HttpError(400, f"A batch holds at most {MAX_BATCH} encounters; send the rest in another batch.")
-    return sync_batch(request.auth, payload.encounters)
+    answer = sync_batch(request.auth, payload.encounters)
+    if answer["not_stored"]:
+        response = JsonResponse(
+            {
+                "detail": f"The database became unavailable: {answer['stored']} record(s) were stored, "
+                f"{answer['not_stored']} were not. Resend the batch (stored records are not stored twice).",
+                **answer,
+            },
+            status=503,
+        )
+        response["Retry-After"] = RETRY_AFTER_SECONDS
+        return response
+    return answer
 
 
 @router.post("/encounters", auth=member_auth, response={200: RecordOut, 201: RecordOut})

@@ -7,7 +7,6 @@ skip_bad_rows the good rows are written and the bad ones copied to a rejects fil
 docs/outreach.md.
 """
 
-import csv
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from hashlib import sha1
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from meetpoint import spreadsheet_cells
 from meetpoint.directory.models import Location
 from meetpoint.inventory.models import SupplyItem
 from meetpoint.outreach import actions, places, rollups
@@ -555,7 +555,7 @@ class EncounterImport:
         self.writer = EncounterWriter(timezone.now(), self.organization.pk)
         self.rejects = None
         if rejects is not None:
-            self.rejects = csv.writer(rejects)
+            self.rejects = spreadsheet_cells.csv_writer(rejects)
             self.rejects.writerow(["line", "error", *header])
         width = len(header)
         chunk: list = []

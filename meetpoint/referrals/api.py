@@ -3,6 +3,7 @@ loop metrics and FHIR export. Same actions and queries as the pages; same redact
 
 import uuid
 from datetime import date, datetime
+from typing import Annotated, Literal
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -11,6 +12,7 @@ from ninja.errors import HttpError
 from meetpoint.accounts import audit
 from meetpoint.accounts.api_auth import member_auth, require_role
 from meetpoint.accounts.roles import PARTICIPANT_LEVEL_ROLES
+from meetpoint.bounds import MAX_ID, MAX_PAGE
 from meetpoint.referrals import actions, lifecycle, metrics, queries
 from meetpoint.referrals.fhir import referral_bundle
 from meetpoint.referrals.models import Consent
@@ -151,7 +153,8 @@ class NotificationOut(Schema):
 
 
 class MarkReadIn(Schema):
-    ids: list[int] = []
+    # Ids are database keys: bounded so an absurd number is a 400, not an integer overflow in the database.
+    ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = []
 
 
 class DateRangeIn(Schema):
@@ -274,9 +277,9 @@ def create_referral(request: HttpRequest, payload: ReferralIn):
 @router.get("/", auth=member_auth, response=ReferralPage)
 def list_referrals(
     request: HttpRequest,
-    box: str = Query("inbox", description="inbox (received) or outbox (sent)"),
+    box: Literal["inbox", "outbox"] = Query("inbox", description="inbox (received) or outbox (sent)"),
     state: str | None = None,
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     size: int = Query(20, ge=1, le=100),
 ):
     membership = _staff(request)

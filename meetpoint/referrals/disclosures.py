@@ -8,7 +8,6 @@ Only the sender's admins read it: it names the partners' staff who opened each r
 
 from __future__ import annotations
 
-import csv
 import io
 import uuid
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from datetime import datetime
 
 from django.http import Http404
 
+from meetpoint import spreadsheet_cells
 from meetpoint.accounts.models import AuditEvent, Organization
 from meetpoint.accounts.roles import Role
 from meetpoint.errors import NotAllowed
@@ -86,7 +86,7 @@ def disclosures(membership, referral_id=None) -> list[Disclosure]:
 
 def disclosures_csv(rows: list[Disclosure]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = spreadsheet_cells.csv_writer(buffer)
     writer.writerow(CSV_HEADER)
     for row in rows:
         writer.writerow([row.referral_id, row.at.isoformat(), row.organization, row.person, row.what,

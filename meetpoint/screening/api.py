@@ -16,6 +16,7 @@ from pydantic import StrictInt
 
 from meetpoint.accounts import audit
 from meetpoint.accounts.api_auth import member_auth, require_role
+from meetpoint.bounds import MAX_PAGE
 from meetpoint.screening import actions, queries
 from meetpoint.screening.catalog import UnknownInstrument, all_instruments, get_instrument
 from meetpoint.screening.fhir import questionnaire_response
@@ -325,7 +326,7 @@ def list_screenings(
     request: HttpRequest,
     instrument: str | None = None,
     risk_level: str | None = None,
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     size: int = Query(20, ge=1, le=100),
 ):
     try:

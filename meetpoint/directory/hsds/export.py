@@ -51,6 +51,7 @@ class ExportResult:
     counts: dict[str, int]
     files: list[Path]
     exposed: list = field(default_factory=list)  # organizations whose confidential sites are written exactly
+    left_out: list[str] = field(default_factory=list)  # records that fail the schemas, each named with why
 
 
 CSV_TABLES = (
@@ -104,6 +105,35 @@ def validate(objects: dict[str, list[dict]]) -> list[str]:
             for problem in problems(item, SCHEMA_OF[name]):
                 found.append(f"{name}.json[{index}] (id {item.get('id')}): {problem.path}: {problem.message}")
     return found
+
+
+def without_invalid(objects: dict[str, list[dict]]) -> tuple[dict[str, list[dict]], list[str]]:
+    """The objects that pass the official schemas, and a line naming each one left out and why: one partner's
+    malformed record never stops the region's export. A service of a left-out organization goes too."""
+    kept: dict[str, list[dict]] = {}
+    left_out: list[str] = []
+    for name, items in objects.items():
+        kept[name] = []
+        for index, item in enumerate(items):
+            found = [f"{p.path}: {p.message}" for p in problems(item, SCHEMA_OF[name])]
+            if found:
+                label = item.get("name") or item.get("code") or ""
+                left_out.append(
+                    f"left out {name}.json[{index}] {label!r} (id {item.get('id')}): {'; '.join(found)}"
+                )
+            else:
+                kept[name].append(item)
+    gone = {item.get("id") for item in objects.get("organizations", [])} - {
+        item.get("id") for item in kept.get("organizations", [])
+    }
+    if gone and "services" in kept:
+        orphans = [item for item in kept["services"] if item.get("organization_id") in gone]
+        for item in orphans:
+            left_out.append(
+                f"left out services.json {item.get('name')!r} (id {item.get('id')}): its organization was left out"
+            )
+        kept["services"] = [item for item in kept["services"] if item not in orphans]
+    return kept, left_out
 
 
 def csv_columns(table: str) -> tuple[str, list[str]]:
@@ -208,10 +238,9 @@ def export_directory(target: Path, *, partner: bool = False) -> ExportResult:
     """Write the export into `target` (created if absent). Raises ExportInvalid, writing nothing, if any object
     fails the official schemas."""
     membership = EveryPlace() if partner else None
-    objects = build_objects(membership)
-    found = validate(objects)
-    if found:
-        raise ExportInvalid(found)
+    objects, left_out = without_invalid(build_objects(membership))
+    if left_out and not any(objects.values()):
+        raise ExportInvalid(left_out)
     exposed = list(exposed_organizations()) if partner else []
     _make_folder(target, partner)
     files = []
@@ -233,7 +262,7 @@ def export_directory(target: Path, *, partner: bool = False) -> ExportResult:
     files += write_csv(objects, target / "csv", private=partner)
     counts = {name: len(items) for name, items in objects.items()}
     counts["hsds_version"] = HSDS_VERSION
-    return ExportResult(counts, files, exposed)
+    return ExportResult(counts, files, exposed, left_out)
 
 
 def exposed_organizations():

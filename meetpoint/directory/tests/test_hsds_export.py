@@ -113,7 +113,9 @@ def test_the_partner_export_includes_exact_places(hsds, tmp_path, capsys):
     assert HIDDEN_STREET in text and str(HIDDEN_LAT) in text
 
 
-def test_an_export_that_does_not_validate_fails_loudly_and_writes_nothing(hsds, tmp_path, monkeypatch):
+def test_one_record_that_does_not_validate_is_left_out_with_a_warning_and_the_rest_is_written(
+    hsds, tmp_path, monkeypatch, capsys
+):
     original = export_module.build_objects
 
     def broken(membership):
@@ -121,8 +123,27 @@ def test_an_export_that_does_not_validate_fails_loudly_and_writes_nothing(hsds, 
         objects["services"][0]["status"] = "open-ish"
         return objects
 
+    total = len(original(None)["services"])
     monkeypatch.setattr(export_module, "build_objects", broken)
-    with pytest.raises(CommandError, match="does not validate"):
+    call_command("export_hsds", str(tmp_path / "out"))
+    err = capsys.readouterr().err
+    assert "Warning: left out services.json[0]" in err and "status" in err
+    written = json.loads((tmp_path / "out" / "services.json").read_text())
+    assert len(written) == total - 1
+
+
+def test_an_export_where_nothing_validates_fails_loudly_and_writes_nothing(hsds, tmp_path, monkeypatch):
+    original = export_module.build_objects
+
+    def broken(membership):
+        objects = original(membership)
+        for name in objects:
+            for item in objects[name]:
+                item["id"] = 12
+        return objects
+
+    monkeypatch.setattr(export_module, "build_objects", broken)
+    with pytest.raises(CommandError, match="no record validates"):
         call_command("export_hsds", str(tmp_path / "out"))
     assert not (tmp_path / "out").exists()
 

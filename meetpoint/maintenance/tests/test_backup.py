@@ -188,3 +188,37 @@ def test_backup_refuses_to_overwrite_unless_asked(populated, tmp_path):
     call_command("backup", str(path), overwrite=True)
     assert manifest_of(path)["format"] == "meetpoint-backup"
     assert not list(tmp_path.glob("*.partial"))
+
+
+def test_verify_backup_names_values_postgresql_cannot_hold(populated, tmp_path):
+    """An archive made on SQLite that carries a NUL in text (which SQLite stores and PostgreSQL refuses) is intact
+    but is not declared good for PostgreSQL; for SQLite it is."""
+    path = tmp_path / "site.zip"
+    call_command("backup", str(path))
+    manifest = manifest_of(path)
+    entry = next(e for e in manifest["tables"] if e["table"] == "directory_service")
+    column = entry["columns"].index("name")
+
+    def poison(name, data):
+        if name != entry["file"]:
+            return data
+        rows = [json.loads(line) for line in data.decode().splitlines()]
+        rows[0][column] = "Syringe\x00services"
+        digest = TableDigest()
+        lines = [row_line(row) for row in rows]
+        for line in lines:
+            digest.add(line)
+        entry["sha256"] = digest.hexdigest()
+        return ("\n".join(lines) + "\n").encode()
+
+    _rewrite(path, poison)
+    _rewrite(path, lambda name, data: json.dumps(manifest).encode() if name == "manifest.json" else data)
+    call_command("verify_backup", str(path), target=["sqlite"])
+    with pytest.raises(
+        CommandError, match=r"directory_service cannot be restored into postgresql: row 1, column name"
+    ):
+        call_command("verify_backup", str(path), target=["postgres"])
+    with pytest.raises(CommandError, match="NUL"):
+        call_command("verify_backup", str(path))  # both databases by default
+    with pytest.raises(CommandError, match="unknown target"):
+        call_command("verify_backup", str(path), target=["oracle"])

@@ -219,3 +219,30 @@ def test_single_record_endpoint_refuses_anonymous_and_aggregate_roles(world, sit
         world.client(world.home.viewer).post(url, record, content_type="application/json").status_code == 403
     )
     assert Encounter.objects.count() == 0
+
+
+def test_a_batch_cut_short_by_the_database_says_which_records_were_stored(world, sites, monkeypatch):
+    from django.db import OperationalError
+
+    client = world.client(world.home.staff)
+    batch = [encounter_record(sites["fixed"]) for _ in range(4)]
+    real = actions.record_encounter
+    calls = {"n": 0}
+
+    def unavailable_on_third(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OperationalError("the database is restarting")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(actions, "record_encounter", unavailable_on_third)
+    answer = post(client, batch)
+    assert answer.status_code == 503 and answer["Retry-After"]
+    body = answer.json()
+    assert "Nothing was saved" not in body["detail"] and "2 record(s) were stored" in body["detail"]
+    assert [result["status"] for result in body["results"]] == ["stored"] * 2 + ["not_stored"] * 2
+    assert (body["stored"], body["not_stored"]) == (2, 2)
+    assert Encounter.objects.count() == 2
+    monkeypatch.setattr(actions, "record_encounter", real)
+    again = post(client, batch).json()
+    assert [result["status"] for result in again["results"]] == ["already_stored"] * 2 + ["stored"] * 2

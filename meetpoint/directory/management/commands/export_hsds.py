@@ -36,10 +36,12 @@ class Command(BaseCommand):
             for line in exc.found:
                 self.stderr.write(line)
             raise CommandError(
-                f"the export does not validate against the HSDS 3.1 schemas ({len(exc.found)} problem(s)); "
-                "nothing was written."
+                f"no record validates against the HSDS 3.1 schemas ({len(exc.found)} left out); nothing was "
+                "written."
             ) from None
         counts = result.counts
+        for line in result.left_out:
+            self.stderr.write(f"Warning: {line}")
         detail = {"folder": str(target.resolve()), "confidential_places": include_confidential, **counts}
         with audit.command_transaction():
             audit.record_command("directory.hsds.export", command="export_hsds", detail=detail)

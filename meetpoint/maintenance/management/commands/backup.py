@@ -36,3 +36,12 @@ class Command(BaseCommand):
             detail={"file": str(path.resolve()), "tables": summary.tables, "rows": summary.rows},
         )
         self.stdout.write(f"Backed up {summary.tables} tables, {summary.rows:,} rows to {path}.")
+        if summary.unfit:
+            # The archive restores into this kind of database; it is written, but the administrator must know
+            # it cannot move to the other one until those values are corrected.
+            self.stderr.write(
+                "Warning: some values cannot be restored into every database:\n  "
+                + "\n  ".join(summary.unfit)
+            )
+        else:
+            self.stdout.write("Every value fits both SQLite and PostgreSQL.")

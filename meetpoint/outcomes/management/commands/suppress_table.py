@@ -5,6 +5,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from meetpoint import spreadsheet_cells
 from meetpoint.outcomes.disclosure import DEFAULT_THRESHOLD, CountTable, suppress_table
 
 
@@ -86,7 +87,7 @@ class Command(BaseCommand):
         shown, protection = suppress_table(table, threshold)
         if protection.withheld:
             raise CommandError(f"the table cannot be protected and is withheld: {protection.reason}")
-        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer = spreadsheet_cells.csv_writer(self.stdout, lineterminator="\n")
         # the header exactly as it came (its first cell too), so the output lines up with the input
         writer.writerow(next(row for row in csv.reader(lines) if any(c.strip() for c in row)))
         labels = [*table.row_labels] + (["Total"] if table.column_totals is not None else [])
