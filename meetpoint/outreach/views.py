@@ -31,6 +31,7 @@ from meetpoint.outreach.models import (
 )
 from meetpoint.outreach.places import SUBSTANCES
 from meetpoint.outreach.records import EncounterIn, OverdoseIn
+from meetpoint.outreach.rules import entry_rules
 from meetpoint.outreach.summary import summarize
 from meetpoint.participants import actions as participant_actions
 from meetpoint.participants import queries as participant_queries
@@ -46,7 +47,7 @@ COMMON_ITEMS = (
     "wound-care-kit",
     "safer-smoking-kit",
 )
-SESSION_DEFAULTS = "outreach_defaults"  # {"site": id, "items": {site id: {code: quantity}}}
+SESSION_DEFAULTS = "outreach_defaults"  # {"site": id of the last encounter's site}
 
 
 def _int(value, default: int = 0) -> int:
@@ -95,12 +96,8 @@ def record_from_post(post, catalog) -> dict:
 
 
 def _remember(request, record: dict) -> None:
-    defaults = request.session.get(SESSION_DEFAULTS, {"site": None, "items": {}})
-    site = record.get("site")
-    defaults["site"] = site
-    if site:
-        defaults["items"][site] = {line["item"]: line["quantity"] for line in record["supplies"]}
-    request.session[SESSION_DEFAULTS] = defaults
+    """The next encounter starts at the same site (its counters start at 0)."""
+    request.session[SESSION_DEFAULTS] = {"site": record.get("site"), "items": {}}
 
 
 @membership_required(roles=RECORDERS)
@@ -128,22 +125,27 @@ def entry(request):
     site_id = request.POST.get("site") if errors else defaults.get("site")
     if not site_id and sites:
         site_id = str(sites[0].pk)
-    remembered = defaults["items"].get(site_id or "", {})
     recent = queries.recent_encounters(membership, 10)
     audit.record_list("outreach.encounter.list", request=request, count=len(recent), filters={"recent": 10})
+    # This organization's most handed-out supplies first; every counter starts at 0 for each encounter.
+    common = queries.common_items(membership, COMMON_ITEMS)
+    naloxone = [item for item in catalog.values() if item.category == "naloxone"]
+    main_naloxone = next(
+        (item for item in naloxone if item.code in common), naloxone[0] if naloxone else None
+    )
     items = sorted(
-        catalog.values(),
+        (item for item in catalog.values() if item is not main_naloxone),
         key=lambda item: (
-            item.code not in COMMON_ITEMS,
-            COMMON_ITEMS.index(item.code) if item.code in COMMON_ITEMS else 0,
+            item.code not in common,
+            common.index(item.code) if item.code in common else 0,
             item.name,
         ),
     )
     counters = [
         {
             "item": item,
-            "value": request.POST.get(f"item_{item.code}", "0") if errors else remembered.get(item.code, 0),
-            "common": item.code in COMMON_ITEMS,
+            "value": request.POST.get(f"item_{item.code}", "0") if errors else 0,
+            "common": item.code in common,
         }
         for item in items
     ]
@@ -162,7 +164,11 @@ def entry(request):
         "vaccinations": Vaccination.choices,
         "test_results": TestResult.choices,
         "tests": (("hiv", "HIV"), ("hcv", "HCV"), ("sti", "STI")),
-        "defaults_json": json.dumps(defaults["items"]),
+        "naloxone": main_naloxone,
+        "naloxone_value": request.POST.get(f"item_{main_naloxone.code}", "0")
+        if errors and main_naloxone
+        else 0,
+        "rules_json": json.dumps(entry_rules(catalog)),
         "recent": recent,
         "post": request.POST if errors else {},
     }
