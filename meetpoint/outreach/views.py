@@ -1,6 +1,7 @@
 """Outreach pages: quick entry (works offline as a PWA), the unit's numbers, overdose reports, possible
 duplicate participants and the participant code recipe."""
 
+import base64
 import json
 import uuid
 from datetime import timedelta
@@ -12,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -95,6 +97,15 @@ def record_from_post(post, catalog) -> dict:
     return record
 
 
+def device_queue_key(user) -> dict:
+    """The key that seals this worker's waiting records on the phone (entry.js), and its id. It is derived from
+    the site's secret and the user, so the same worker gets it back at the next sign-in, and it reaches the phone
+    only inside the signed-in entry page, which sign-out removes from the phone."""
+    key = salted_hmac("meetpoint.outreach.device-queue", str(user.pk), algorithm="sha256").digest()
+    key_id = salted_hmac("meetpoint.outreach.device-queue-id", str(user.pk), algorithm="sha256").hexdigest()
+    return {"key": base64.b64encode(key).decode(), "id": key_id[:16]}
+
+
 def _remember(request, record: dict) -> None:
     """The next encounter starts at the same site (its counters start at 0)."""
     request.session[SESSION_DEFAULTS] = {"site": record.get("site"), "items": {}}
@@ -169,6 +180,7 @@ def entry(request):
         if errors and main_naloxone
         else 0,
         "rules_json": json.dumps(entry_rules(catalog)),
+        "queue_key": device_queue_key(request.user),
         "recent": recent,
         "post": request.POST if errors else {},
     }

@@ -129,3 +129,56 @@ def test_an_encounter_takes_few_taps_offline_and_a_refused_one_is_corrected_and_
     lines = {line.supply_item.code: line.quantity for line in corrected.supplies.all()}
     assert lines == {"syringe-1ml-28g": 10, "naloxone-nasal-4mg": 1}
     assert corrected.naloxone_kit_status == "refill"
+
+
+DEVICE = """async () => {
+  const keys = await caches.keys();
+  const pages = keys.includes("meetpoint-outreach-pages") ? await (await caches.open("meetpoint-outreach-pages")).keys() : [];
+  const db = await new Promise((resolve) => { const r = indexedDB.open("meetpoint-outreach", 1); r.onsuccess = () => resolve(r.result); });
+  const stored = await new Promise((resolve) => { const t = db.transaction("queue").objectStore("queue").getAll(); t.onsuccess = () => resolve(t.result); });
+  db.close();
+  return {pages: pages.length, site: localStorage.getItem("meetpoint.outreach.site"),
+          queue: stored.length, text: JSON.stringify(stored.map((e) => Object.assign({}, e, {sealed: e.sealed ? Array.from(e.sealed) : null})))};
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_sign_out_leaves_nothing_readable_on_the_phone_and_the_same_worker_gets_the_waiting_record(
+    browser_page,
+):
+    world = make_world()
+    ensure_catalog()
+    Location.objects.create(organization=world.home.organization, name="Riverbend Van", is_mobile=True)
+    page = browser_page
+    sign_in(page, world.home.staff.user.username)
+    page.wait_for_selector("body[data-offline-ready=yes]")
+    page.route("**/api/v1/outreach/sync", lambda route: route.abort())  # the record cannot be sent yet
+    page.fill("input[name=participant_code]", "ZQ7731XK")
+    page.click("button.step[data-target='item_syringe-1ml-28g'][data-step='10']")
+    page.click("button.save")
+    page.wait_for_selector("#sync-status[data-waiting='1']")
+    before = page.evaluate(DEVICE)
+    assert before["pages"] == 1 and before["site"] is not None and before["queue"] == 1
+    assert "ZQ7731XK" not in before["text"]  # sealed even while signed in
+
+    page.click("#menu > summary")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+    after = page.evaluate(DEVICE)
+    assert (
+        after["pages"] == 0 and after["site"] is None
+    )  # the saved page with the organization's name is gone
+    assert after["queue"] == 1 and "ZQ7731XK" not in after["text"]  # the unsent record waits, unreadable
+
+    page.context.set_offline(True)
+    page.goto("/outreach/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Partner sign-in")
+    assert world.home.organization.name not in page.content()
+    assert "Record an encounter" not in page.content()
+
+    page.context.set_offline(False)
+    page.unroute("**/api/v1/outreach/sync")
+    sign_in(page, world.home.staff.user.username)  # the same worker: the record is opened and sent
+    page.wait_for_selector("#sync-status[data-waiting='0']", state="attached")
+    assert Encounter.objects.filter(participant__isnull=False).count() == 1

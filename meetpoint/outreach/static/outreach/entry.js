@@ -86,8 +86,45 @@
       });
     });
   }
-  function all(name) { return withStore(name, "readonly", function (store) { return store.getAll(); }); }
-  function put(name, entry) { return withStore(name, "readwrite", function (store) { return store.put(entry); }); }
+  /* Records rest sealed (AES-GCM) with a key the server gives only to the signed-in worker, in this page alone:
+     after sign-out the key is gone from the phone, so what waits there cannot be read; the same worker's next
+     sign-in brings the key back and the records are sent. Another worker's records stay sealed and unseen. */
+  var keyId = form.dataset.queueKeyId || "";
+  var sealing = (function () {
+    if (!(window.crypto && crypto.subtle && form.dataset.queueKey)) return Promise.resolve(null);
+    var raw = Uint8Array.from(atob(form.dataset.queueKey), function (c) { return c.charCodeAt(0); });
+    return crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]).catch(function () { return null; });
+  })();
+  function seal(entry) {
+    return sealing.then(function (key) {
+      if (!key) return Object.assign({ owner: keyId }, entry); // no Web Crypto (plain http): kept as is
+      var iv = crypto.getRandomValues(new Uint8Array(12));
+      var plain = new TextEncoder().encode(JSON.stringify(entry));
+      return crypto.subtle.encrypt({ name: "AES-GCM", iv: iv }, key, plain).then(function (data) {
+        return { client_uuid: entry.client_uuid, queued_at: entry.queued_at, owner: keyId, iv: iv, sealed: new Uint8Array(data) };
+      });
+    });
+  }
+  function unseal(stored) {
+    if (stored.owner !== undefined && stored.owner !== keyId) return Promise.resolve(null); // another worker's
+    if (!stored.sealed) return Promise.resolve(stored);
+    return sealing.then(function (key) {
+      if (!key) return null;
+      return crypto.subtle.decrypt({ name: "AES-GCM", iv: stored.iv }, key, stored.sealed)
+        .then(function (plain) { return JSON.parse(new TextDecoder().decode(plain)); })
+        .catch(function () { return null; });
+    });
+  }
+  function all(name) {
+    return withStore(name, "readonly", function (store) { return store.getAll(); }).then(function (stored) {
+      return Promise.all(stored.map(unseal));
+    }).then(function (entries) { return entries.filter(Boolean); });
+  }
+  function put(name, entry) {
+    return seal(entry).then(function (stored) {
+      return withStore(name, "readwrite", function (store) { return store.put(stored); });
+    });
+  }
   function remove(name, key) { return withStore(name, "readwrite", function (store) { return store.delete(key); }); }
 
   /* ---------- building a record ---------- */
