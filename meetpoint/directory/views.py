@@ -1,6 +1,8 @@
 """Pages of the directory: the public search, service detail, map and mobile units (no login), and the
 editing pages where admin and staff keep their own organization's services, locations and hours."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -80,10 +82,16 @@ def map_view(request: HttpRequest) -> HttpResponse:
     form, results = _run_search(
         request, per_page=getattr(settings, "MEETPOINT_MAX_PAGE_SIZE", 100), always=True
     )
+    tiles = getattr(settings, "MEETPOINT_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
     context = {
         "form": form,
         "results": results,
-        "tiles": getattr(settings, "MEETPOINT_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        # The street map loads only when the visitor asks (map.js); an empty setting offers none at all.
+        "tiles": tiles,
+        "tiles_host": urlsplit(tiles).netloc.replace("{s}.", "") or _("this site"),
+        "tiles_attribution": getattr(
+            settings, "MEETPOINT_MAP_TILES_ATTRIBUTION", "© OpenStreetMap contributors"
+        ),
         "center": _region_centre(),
         **_page_links(request, results),
     }
