@@ -31,3 +31,15 @@ def test_the_map_loads_tiles_only_when_asked(browser_page, settings):
     assert asked, "the tiles are requested once the visitor asks"
     page.wait_for_selector("#tiles-status:has-text('could not load')")
     assert page.locator("#map .leaflet-marker-icon").count() >= 1  # the markers stay
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["anonymous", "outsider"])
+def test_the_map_page_names_the_tile_server_and_offers_none_when_the_setting_is_empty(world, settings, who):
+    client = world.client(world.outsider.staff if who == "outsider" else None)
+    settings.MEETPOINT_MAP_TILES = TILES
+    body = client.get("/map/").content.decode()
+    assert "Show the street map (pictures from tiles.example.test)" in body
+    settings.MEETPOINT_MAP_TILES = ""
+    body = client.get("/map/").content.decode()
+    assert 'id="load-tiles"' not in body and 'class="map schematic"' in body
