@@ -180,5 +180,6 @@ def test_sign_out_leaves_nothing_readable_on_the_phone_and_the_same_worker_gets_
     page.context.set_offline(False)
     page.unroute("**/api/v1/outreach/sync")
     sign_in(page, world.home.staff.user.username)  # the same worker: the record is opened and sent
-    page.wait_for_selector("#sync-status[data-waiting='0']", state="attached")
+    # (a generous wait: the page registers its worker, opens the sealed record and syncs, on a busy machine)
+    page.wait_for_selector("#sync-status[data-waiting='0']", state="attached", timeout=60000)
     assert Encounter.objects.filter(participant__isnull=False).count() == 1
