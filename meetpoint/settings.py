@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "meetpoint.accounts.security_headers.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "meetpoint.error_pages.ErrorPageMiddleware",  # a bare 405 gets the site's error page
 ]
 
 ROOT_URLCONF = "meetpoint.urls"

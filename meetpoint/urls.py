@@ -20,3 +20,9 @@ urlpatterns = [
     path("alerts/", include("meetpoint.alerts.urls")),
     path("", include("meetpoint.directory.urls")),
 ]
+
+# Error pages in the site's layout and the reader's language; API paths keep JSON (meetpoint/error_pages.py).
+handler400 = "meetpoint.error_pages.bad_request"
+handler403 = "meetpoint.error_pages.permission_denied"
+handler404 = "meetpoint.error_pages.page_not_found"
+handler500 = "meetpoint.error_pages.server_error"

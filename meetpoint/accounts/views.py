@@ -8,11 +8,15 @@ from meetpoint.accounts import actions
 from meetpoint.accounts.models import ApiToken, Membership
 from meetpoint.accounts.permissions import membership_required
 from meetpoint.accounts.queries import SESSION_KEY, memberships_of
+from meetpoint.navigation import attention_for
 
 
 @membership_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/home.html", {"memberships": memberships_of(request.user)})
+    attention = attention_for(request.membership)
+    return render(
+        request, "accounts/home.html", {"memberships": memberships_of(request.user), "attention": attention}
+    )
 
 
 @require_POST

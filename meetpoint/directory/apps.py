@@ -19,5 +19,8 @@ class DirectoryConfig(AppConfig):
         navigation.register(
             _("Our services"), "directory:manage", order=20, roles=frozenset({"admin", "staff"})
         )
+        from meetpoint.directory.attention import next_stop
+
+        navigation.register_attention(_("Our van today"), "directory:mobile_today", order=12, note=next_stop)
         post_save.connect(taxonomy.invalidate_cache, sender=TaxonomyTerm, dispatch_uid="taxonomy-cache-save")
         post_delete.connect(taxonomy.invalidate_cache, sender=TaxonomyTerm, dispatch_uid="taxonomy-cache-del")

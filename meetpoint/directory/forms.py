@@ -46,7 +46,7 @@ class SearchForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), required=False, choices=SEARCH_LANGUAGES)
     free = forms.BooleanField(label=_("Free only"), required=False)
     open_now = forms.BooleanField(label=_("Open now"), required=False)
-    postcode = forms.CharField(label=_("ZIP code"), required=False, max_length=20)
+    postcode = forms.CharField(label=_("ZIP code or town"), required=False, max_length=100)
     lat = forms.FloatField(label=_("Latitude"), required=False)
     lon = forms.FloatField(label=_("Longitude"), required=False)
     radius_km = forms.FloatField(label=_("Within (km)"), required=False)
@@ -60,8 +60,21 @@ class SearchForm(forms.Form):
         self.fields["radius_km"].widget.attrs.update(step="any", inputmode="decimal")
         self.fields["q"].widget.attrs.update(placeholder=_("e.g. naloxone, test strips, food"))
 
+    place = None  # the ZIP code or town searched near (meetpoint/directory/near.py)
+
     def clean(self):
         data = super().clean()
+        typed = (data.get("postcode") or "").strip()
+        if typed and data.get("lat") is None and data.get("lon") is None:
+            from meetpoint.directory.near import place_for  # noqa: PLC0415 -- loads the ZIP table on first use
+
+            self.place = place_for(typed)
+            if self.place is None:
+                self.add_error(
+                    "postcode", _("We do not know the ZIP code or town “%(place)s”.") % {"place": typed}
+                )
+                return data
+            data["lat"], data["lon"] = self.place.latitude, self.place.longitude
         if data.get("radius_km") is not None and data.get("lat") is None:
             self.add_error(
                 "radius_km", _("Give a latitude and longitude (or use your location) to search nearby.")
@@ -83,7 +96,8 @@ class SearchForm(forms.Form):
             latitude=lat,
             longitude=lon,
             radius_km=radius,
-            postcode=(data.get("postcode") or "").strip() or None,
+            # A ZIP code typed alone is a place to search near; beside coordinates it filters by exact ZIP.
+            postcode=None if self.place else (data.get("postcode") or "").strip() or None,
             page=data.get("page") or 1,
             per_page=per_page or getattr(settings, "MEETPOINT_PAGE_SIZE", 20),
         )

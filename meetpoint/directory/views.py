@@ -1,6 +1,8 @@
 """Pages of the directory: the public search, service detail, map and mobile units (no login), and the
 editing pages where admin and staff keep their own organization's services, locations and hours."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +17,7 @@ from meetpoint.directory import actions, queries, search_cache
 from meetpoint.directory.forms import LocationForm, ScheduleForm, SearchForm, ServiceForm
 from meetpoint.directory.hours import LocalClock, is_open
 from meetpoint.directory.search import SearchError, response_key, search_services
+from meetpoint.directory.stops import NEXT, NOW, day_of_stops, directions, not_finished
 from meetpoint.directory.visibility import place_of
 
 EDITORS = frozenset({"admin", "staff"})
@@ -79,10 +82,16 @@ def map_view(request: HttpRequest) -> HttpResponse:
     form, results = _run_search(
         request, per_page=getattr(settings, "MEETPOINT_MAX_PAGE_SIZE", 100), always=True
     )
+    tiles = getattr(settings, "MEETPOINT_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
     context = {
         "form": form,
         "results": results,
-        "tiles": getattr(settings, "MEETPOINT_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        # The street map loads only when the visitor asks (map.js); an empty setting offers none at all.
+        "tiles": tiles,
+        "tiles_host": urlsplit(tiles).netloc.replace("{s}.", "") or _("this site"),
+        "tiles_attribution": getattr(
+            settings, "MEETPOINT_MAP_TILES_ATTRIBUTION", "© OpenStreetMap contributors"
+        ),
         "center": _region_centre(),
         **_page_links(request, results),
     }
@@ -113,7 +122,8 @@ def service_detail(request: HttpRequest, pk) -> HttpResponse:
         rows = list(link.schedules.all()) or service_rows or list(location.schedules.all())
         weekly = sorted((r for r in rows if r.weekday is not None), key=lambda r: (r.weekday, r.opens_at))
         dated = sorted(
-            (r for r in rows if r.date is not None and r.date >= today), key=lambda r: (r.date, r.opens_at)
+            (r for r in rows if r.date is not None and r.date >= today and not_finished(r, clock)),
+            key=lambda r: (r.date, r.opens_at),
         )[:14]
         place = place_of(location, membership)
         stops = []
@@ -121,7 +131,12 @@ def service_detail(request: HttpRequest, pk) -> HttpResponse:
             stop_place = None
             if row.stop_latitude is not None:
                 stop_place = _stop_place(location, row, membership)
-            stops.append({"row": row, "place": stop_place})
+            links = (
+                directions(stop_place.latitude, stop_place.longitude, row.stop_name)
+                if stop_place and stop_place.exact
+                else []
+            )
+            stops.append({"row": row, "place": stop_place, "directions": links})
         places.append(
             {
                 "location": location,
@@ -131,6 +146,9 @@ def service_detail(request: HttpRequest, pk) -> HttpResponse:
                 "weekly": weekly,
                 "stops": stops,
                 "open_now": any(is_open(r, clock) for r in rows),
+                "directions": directions(place.latitude, place.longitude, location.name)
+                if place.exact and not location.is_mobile
+                else [],
             }
         )
     if not places and service_rows:
@@ -156,17 +174,32 @@ def _stop_place(location, row, membership):
 
 
 def mobile_today(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
+    """Where each van is now and next: today's stops marked done, here now, next or later, with directions to
+    exact places (a confidential stop shows its approximate area only)."""
     clock = LocalClock(timezone.now())
+    today = clock.local("").date()
     units = []
     for entry in queries.mobile_units_today(today):
         stops = []
-        for row in entry["stops"]:
+        for row, state in day_of_stops(entry["stops"], clock):
             place = (
                 _stop_place(entry["unit"], row, request.membership) if row.stop_latitude is not None else None
             )
-            stops.append({"row": row, "place": place, "open_now": is_open(row, clock)})
-        units.append({**entry, "stops": stops, "place": place_of(entry["unit"], request.membership)})
+            links = (
+                directions(place.latitude, place.longitude, row.stop_name) if place and place.exact else []
+            )
+            stops.append({"row": row, "place": place, "state": state, "directions": links})
+        now = next((stop for stop in stops if stop["state"] == NOW), None)
+        coming = next((stop for stop in stops if stop["state"] == NEXT), None)
+        units.append(
+            {
+                **entry,
+                "stops": stops,
+                "now": now,
+                "next": coming,
+                "place": place_of(entry["unit"], request.membership),
+            }
+        )
     return render(request, "directory/mobile_today.html", {"units": units, "today": today})
 
 

@@ -22,3 +22,10 @@ class EducationConfig(AppConfig):
             roles=frozenset(EDITING_ROLES),
             count=waiting_for_answer,
         )
+        navigation.register_attention(
+            _("Invitations waiting for an answer"),
+            "education:invitations",
+            order=62,
+            roles=frozenset(EDITING_ROLES),
+            count=waiting_for_answer,
+        )

@@ -29,6 +29,7 @@ from meetpoint.outreach.models import (
     Vaccination,
 )
 from meetpoint.outreach.records import EncounterIn, OverdoseIn
+from meetpoint.outreach.rules import ceiling
 from meetpoint.participants import actions as participant_actions
 from meetpoint.participants.demographics import DemographicsError, clean_demographics
 
@@ -43,11 +44,6 @@ class OutreachError(ValueError):
     def __init__(self, problems: list[str] | str):
         self.problems = [problems] if isinstance(problems, str) else list(problems)
         super().__init__("; ".join(self.problems))
-
-
-def ceiling(name: str, default: int) -> int:
-    """Configurable ceilings of per-encounter counts that are not catalog items (MEETPOINT_OUTREACH_MAX)."""
-    return int(getattr(settings, "MEETPOINT_OUTREACH_MAX", {}).get(name, default))
 
 
 def syringes_per_litre() -> Decimal:
@@ -192,12 +188,12 @@ def validate_encounter(organization, record: EncounterIn, *, catalog: dict | Non
             estimated = True
     elif collected and not method:
         method = CollectedMethod.COUNTED
-    check_count("syringes_collected", collected, ceiling("syringes_collected", 10000), problems)
+    check_count("syringes_collected", collected, ceiling("syringes_collected"), problems)
     check_count(
-        "secondary_for_people", record.secondary_for_people, ceiling("secondary_for_people", 50), problems
+        "secondary_for_people", record.secondary_for_people, ceiling("secondary_for_people"), problems
     )
-    check_count("referrals_made", record.referrals_made, ceiling("referrals_made", 20), problems)
-    check_count("reversals_reported", record.reversals_reported, ceiling("reversals_reported", 20), problems)
+    check_count("referrals_made", record.referrals_made, ceiling("referrals_made"), problems)
+    check_count("reversals_reported", record.reversals_reported, ceiling("reversals_reported"), problems)
     status = _choice("naloxone_kit_status", record.naloxone_kit_status, NaloxoneKitStatus, problems)
     reason = _choice("refill_reason", record.refill_reason, RefillReason, problems)
     if status == NaloxoneKitStatus.REFILL and not reason:

@@ -1,12 +1,15 @@
 """Reads of outreach records, always through the acting membership: another organization's record is a 404."""
 
 import uuid
+from datetime import timedelta
 
+from django.db.models import Count
 from django.http import Http404
+from django.utils import timezone
 
 from meetpoint.accounts.queries import organization_by_ref
 from meetpoint.directory.models import Location
-from meetpoint.outreach.models import Encounter, OverdoseReport
+from meetpoint.outreach.models import Encounter, EncounterSupply, OverdoseReport
 
 
 def sites_of(membership):
@@ -48,3 +51,24 @@ def recent_encounters(membership, limit: int = 20):
 
 def overdose_reports(membership):
     return OverdoseReport.objects.filter(organization=membership.organization).select_related("location")
+
+
+def common_items(membership, fallback: tuple[str, ...], limit: int = 4, days: int = 90) -> list[str]:
+    """The supply codes this organization hands out most (by how many encounters had them, last `days` days),
+    topped up from `fallback` to `limit`: what the quick entry shows first."""
+    since = timezone.now() - timedelta(days=days)
+    ranked = (
+        EncounterSupply.objects.filter(
+            encounter__organization=membership.organization, encounter__occurred_at__gte=since
+        )
+        .values("supply_item__code")
+        .annotate(encounters=Count("encounter"))
+        .order_by("-encounters", "supply_item__code")[:limit]
+    )
+    codes = [row["supply_item__code"] for row in ranked]
+    for code in fallback:
+        if len(codes) >= limit:
+            break
+        if code not in codes:
+            codes.append(code)
+    return codes

@@ -1,6 +1,7 @@
 """Outreach pages: quick entry (works offline as a PWA), the unit's numbers, overdose reports, possible
 duplicate participants and the participant code recipe."""
 
+import base64
 import json
 import uuid
 from datetime import timedelta
@@ -12,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,6 +33,7 @@ from meetpoint.outreach.models import (
 )
 from meetpoint.outreach.places import SUBSTANCES
 from meetpoint.outreach.records import EncounterIn, OverdoseIn
+from meetpoint.outreach.rules import entry_rules
 from meetpoint.outreach.summary import summarize
 from meetpoint.participants import actions as participant_actions
 from meetpoint.participants import queries as participant_queries
@@ -46,7 +49,7 @@ COMMON_ITEMS = (
     "wound-care-kit",
     "safer-smoking-kit",
 )
-SESSION_DEFAULTS = "outreach_defaults"  # {"site": id, "items": {site id: {code: quantity}}}
+SESSION_DEFAULTS = "outreach_defaults"  # {"site": id of the last encounter's site}
 
 
 def _int(value, default: int = 0) -> int:
@@ -94,13 +97,18 @@ def record_from_post(post, catalog) -> dict:
     return record
 
 
+def device_queue_key(user) -> dict:
+    """The key that seals this worker's waiting records on the phone (entry.js), and its id. It is derived from
+    the site's secret and the user, so the same worker gets it back at the next sign-in, and it reaches the phone
+    only inside the signed-in entry page, which sign-out removes from the phone."""
+    key = salted_hmac("meetpoint.outreach.device-queue", str(user.pk), algorithm="sha256").digest()
+    key_id = salted_hmac("meetpoint.outreach.device-queue-id", str(user.pk), algorithm="sha256").hexdigest()
+    return {"key": base64.b64encode(key).decode(), "id": key_id[:16]}
+
+
 def _remember(request, record: dict) -> None:
-    defaults = request.session.get(SESSION_DEFAULTS, {"site": None, "items": {}})
-    site = record.get("site")
-    defaults["site"] = site
-    if site:
-        defaults["items"][site] = {line["item"]: line["quantity"] for line in record["supplies"]}
-    request.session[SESSION_DEFAULTS] = defaults
+    """The next encounter starts at the same site (its counters start at 0)."""
+    request.session[SESSION_DEFAULTS] = {"site": record.get("site"), "items": {}}
 
 
 @membership_required(roles=RECORDERS)
@@ -128,22 +136,27 @@ def entry(request):
     site_id = request.POST.get("site") if errors else defaults.get("site")
     if not site_id and sites:
         site_id = str(sites[0].pk)
-    remembered = defaults["items"].get(site_id or "", {})
     recent = queries.recent_encounters(membership, 10)
     audit.record_list("outreach.encounter.list", request=request, count=len(recent), filters={"recent": 10})
+    # This organization's most handed-out supplies first; every counter starts at 0 for each encounter.
+    common = queries.common_items(membership, COMMON_ITEMS)
+    naloxone = [item for item in catalog.values() if item.category == "naloxone"]
+    main_naloxone = next(
+        (item for item in naloxone if item.code in common), naloxone[0] if naloxone else None
+    )
     items = sorted(
-        catalog.values(),
+        (item for item in catalog.values() if item is not main_naloxone),
         key=lambda item: (
-            item.code not in COMMON_ITEMS,
-            COMMON_ITEMS.index(item.code) if item.code in COMMON_ITEMS else 0,
+            item.code not in common,
+            common.index(item.code) if item.code in common else 0,
             item.name,
         ),
     )
     counters = [
         {
             "item": item,
-            "value": request.POST.get(f"item_{item.code}", "0") if errors else remembered.get(item.code, 0),
-            "common": item.code in COMMON_ITEMS,
+            "value": request.POST.get(f"item_{item.code}", "0") if errors else 0,
+            "common": item.code in common,
         }
         for item in items
     ]
@@ -162,7 +175,12 @@ def entry(request):
         "vaccinations": Vaccination.choices,
         "test_results": TestResult.choices,
         "tests": (("hiv", "HIV"), ("hcv", "HCV"), ("sti", "STI")),
-        "defaults_json": json.dumps(defaults["items"]),
+        "naloxone": main_naloxone,
+        "naloxone_value": request.POST.get(f"item_{main_naloxone.code}", "0")
+        if errors and main_naloxone
+        else 0,
+        "rules_json": json.dumps(entry_rules(catalog)),
+        "queue_key": device_queue_key(request.user),
         "recent": recent,
         "post": request.POST if errors else {},
     }

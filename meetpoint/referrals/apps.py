@@ -15,3 +15,17 @@ class ReferralsConfig(AppConfig):
             _("Referrals"), "referrals:inbox", order=30, roles=frozenset(PARTICIPANT_LEVEL_ROLES)
         )
         navigation.register(_("Loop metrics"), "referrals:metrics", order=31)
+        from meetpoint.referrals import attention
+
+        editors = frozenset(PARTICIPANT_LEVEL_ROLES)
+        navigation.register_attention(
+            _("Overdue referrals"),
+            "referrals:inbox",
+            order=30,
+            roles=editors,
+            count=attention.overdue_referrals,
+            urgent=True,
+        )
+        navigation.register_attention(
+            _("New referrals"), "referrals:inbox", order=31, roles=editors, count=attention.new_referrals
+        )

@@ -19,7 +19,7 @@ def test_quick_entry_page_offers_sites_counters_and_the_offline_app(world, sites
     assert "<script>" not in html and "onclick" not in html
 
 
-def test_quick_entry_without_javascript_saves_and_remembers_the_site(world, sites):
+def test_quick_entry_without_javascript_saves_remembers_the_site_and_counts_from_zero(world, sites):
     client = world.client(world.home.staff)
     form = {
         "client_uuid": str(uuid.uuid4()),
@@ -42,7 +42,7 @@ def test_quick_entry_without_javascript_saves_and_remembers_the_site(world, site
     again = client.get("/outreach/")
     assert again.context["site_id"] == str(sites["van"].pk)
     counters = {counter["item"].code: counter["value"] for counter in again.context["counters"]}
-    assert counters["syringe-1ml-28g"] == 30  # defaults remembered per site
+    assert counters["syringe-1ml-28g"] == 0  # each encounter counts from 0; the site is remembered
 
 
 def test_quick_entry_shows_what_is_wrong(world, sites):

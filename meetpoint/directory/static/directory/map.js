@@ -1,14 +1,24 @@
 // The map view: one marker per result, read from the list's data attributes (the list stays the source
 // of truth, and it is usable without JavaScript). Confidential sites are drawn as an approximate circle.
+// The markers are drawn on a plain plan with no network; street-map pictures come from the configured tile
+// server (MEETPOINT_MAP_TILES) only after the visitor asks, since that server learns which area they look at.
 (function () {
   "use strict";
   var element = document.getElementById("map");
   if (!element || typeof L === "undefined") return;
   var map = L.map(element, { scrollWheelZoom: false });
-  L.tileLayer(element.dataset.tiles, {
-    maxZoom: 18,
-    attribution: "&copy; OpenStreetMap contributors"
-  }).addTo(map);
+  var loadTiles = document.getElementById("load-tiles");
+  if (loadTiles && element.dataset.tiles) {
+    loadTiles.hidden = false;
+    loadTiles.addEventListener("click", function () {
+      var status = document.getElementById("tiles-status");
+      var layer = L.tileLayer(element.dataset.tiles, { maxZoom: 18, attribution: element.dataset.attribution });
+      layer.on("tileerror", function () { status.textContent = status.dataset.failed; });
+      layer.addTo(map);
+      element.classList.remove("schematic");
+      loadTiles.hidden = true;
+    });
+  }
   var bounds = [];
   document.querySelectorAll(".hits li[data-lat]").forEach(function (item) {
     var point = [parseFloat(item.dataset.lat), parseFloat(item.dataset.lon)];

@@ -5,6 +5,9 @@
 const ASSETS = "meetpoint-outreach-assets-v1";
 const PAGES = "meetpoint-outreach-pages";
 const ENTRY = "{{ entry_url }}";
+// A signed-out phone shows the sign-in page offline: sign-out deletes PAGES (static/js/layout.js).
+const SIGNED_OUT = "meetpoint-outreach-signed-out";
+const SIGN_IN = "{% url 'accounts:login' %}";
 const PRECACHE = [
   "{% static 'css/meetpoint.css' %}",
   "{% static 'outreach/outreach.css' %}",
@@ -14,7 +17,12 @@ const PRECACHE = [
 ];
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(ASSETS).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting()));
+  event.waitUntil(
+    caches.open(ASSETS).then((cache) => cache.addAll(PRECACHE))
+      // fetched without the session cookie: the page as anyone signed out sees it, naming no organization
+      .then(() => caches.open(SIGNED_OUT)).then((cache) => cache.add(new Request(SIGN_IN, { credentials: "omit" })))
+      .then(() => self.skipWaiting())
+  );
 });
 
 self.addEventListener("activate", (event) => {
@@ -30,6 +38,7 @@ self.addEventListener("activate", (event) => {
 function offlinePage(url) {
   return caches.open(PAGES)
     .then((cache) => cache.match(url.pathname, { ignoreSearch: true }).then((hit) => hit || cache.match(ENTRY)))
+    .then((hit) => hit || caches.open(SIGNED_OUT).then((cache) => cache.match(SIGN_IN)))
     .then((hit) => hit || new Response("You are offline and this page was not saved for offline use.", {
       status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" },
     }));
