@@ -7,6 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and organizations"
 
     def ready(self) -> None:
-        from meetpoint.accounts import audit_changes, lockout  # noqa: F401 — lockout connects its signals
+        from meetpoint.accounts import audit_changes, lockout, signed_in  # noqa: F401 — they connect signals
 
         audit_changes.connect()
