@@ -5,7 +5,8 @@ MEETPOINT_LOCKOUT_MINUTES from one address, that address must wait before it may
 with the right password); each further failure doubles the wait, up to the whole window. Someone who knows a
 colleague's username therefore slows only their own address down: the colleague, signing in from anywhere else,
 is not held up. Guessing spread over many addresses meets a second, username-wide brake: a short growing delay
-(seconds, never a lock) once MEETPOINT_LOCKOUT_FAILURES × 4 failures have come from anywhere. An admin can lift
+(seconds, never a lock) once MEETPOINT_LOCKOUT_FAILURES × 4 failures have come from several addresses (each
+address counting at most MEETPOINT_LOCKOUT_FAILURES). An admin can lift
 both (`actions.unlock_account`, audited).
 """
 
@@ -45,15 +46,21 @@ def seconds_to_wait(username: str | None, address: str | None, now: datetime | N
     now = now or timezone.now()
     limit = settings.MEETPOINT_LOCKOUT_FAILURES
     recent = SignInFailure.objects.filter(username=normalize(username), at__gte=now - _window())
-    here = recent.filter(ip_address=address).aggregate(n=Count("id"), last=Max("at"))
-    everywhere = recent.aggregate(n=Count("id"), last=Max("at"))
+    by_address = {
+        row["ip_address"]: row for row in recent.values("ip_address").annotate(n=Count("id"), last=Max("at"))
+    }
     waits = [0.0]
-    if here["n"] >= limit:
+    here = by_address.get(address)
+    if here and here["n"] >= limit:
         wait = _wait(here["n"], limit, FIRST_WAIT_SECONDS, _window().total_seconds())
         waits.append(wait - (now - here["last"]).total_seconds())
-    if everywhere["n"] >= limit * SPREAD_FACTOR:
-        wait = _wait(everywhere["n"], limit * SPREAD_FACTOR, 1, SPREAD_MAX_SECONDS)
-        waits.append(wait - (now - everywhere["last"]).total_seconds())
+    # Each address counts at most `limit` towards the username-wide brake: one address hammering away is already
+    # held up by its own wait and must not slow a colleague elsewhere.
+    spread = sum(min(row["n"], limit) for row in by_address.values())
+    if spread >= limit * SPREAD_FACTOR:
+        last = max(row["last"] for row in by_address.values())
+        wait = _wait(spread, limit * SPREAD_FACTOR, 1, SPREAD_MAX_SECONDS)
+        waits.append(wait - (now - last).total_seconds())
     return max(0, int(max(waits) + 0.999))
 
 
