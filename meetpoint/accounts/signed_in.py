@@ -2,6 +2,7 @@
 out from another device), and an account that needs no second step counts as used, which closes enrolment of an
 authenticator by password alone (accounts/two_factor.py)."""
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
@@ -25,7 +26,8 @@ def remember_session(sender, request, user, **kwargs):
             "user_agent": request.headers.get("User-Agent", "")[:200],
         },
     )
-    if user.second_factor_open and not requires_second_factor(user):
+    # Only while two-step sign-in is on: a deployment that turns it on later still lets its members enrol.
+    if user.second_factor_open and settings.MEETPOINT_REQUIRE_2FA and not requires_second_factor(user):
         User.objects.filter(pk=user.pk).update(second_factor_open=False)
         user.second_factor_open = False
 
