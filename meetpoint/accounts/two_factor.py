@@ -26,7 +26,7 @@ from meetpoint.accounts.models import Membership, RecoveryCodeSet
 from meetpoint.accounts.roles import PARTICIPANT_LEVEL_ROLES
 from meetpoint.errors import ActionError
 
-EXEMPT_PREFIXES = ("/static/", "/i18n/", "/account/two-factor/enrol/", "/account/email/confirm/")
+EXEMPT_PREFIXES = ("/static/", "/i18n/", "/account/two-factor/enrol/")  # an admin reset link: before the code
 ENROLMENT_GRANT = "second_factor_enrolment_epoch"  # session key: an admin's reset link was opened here
 NEW_CODES = "recovery_codes_to_show"  # session key: codes made at enrolment, shown once
 
