@@ -17,13 +17,13 @@ router = Router(tags=["accounts"])
 ADMIN = frozenset({"admin"})
 
 
-class InvitationIn(Schema):
+class MemberInvitationIn(Schema):
     email: str = Field(max_length=254)
     role: Literal["admin", "staff", "analyst", "viewer"]
     language: Literal["en", "es"] = "en"
 
 
-class InvitationOut(Schema):
+class MemberInvitationOut(Schema):
     id: int
     email: str
     role: str
@@ -32,7 +32,7 @@ class InvitationOut(Schema):
     sent_count: int
 
 
-class UnlockOut(Schema):
+class MemberUnlockOut(Schema):
     username: str
     failures_forgotten: int
 
@@ -48,15 +48,15 @@ def _out(invitation: MemberInvitation) -> dict:
     }
 
 
-@router.get("/invitations", auth=member_auth, response=list[InvitationOut])
+@router.get("/invitations", auth=member_auth, response=list[MemberInvitationOut])
 def list_invitations(request: HttpRequest):
     """The organization's invitations not yet accepted or withdrawn (expired ones can be resent)."""
     require_role(request.auth, ADMIN)
     return [_out(invitation) for invitation in pending_invitations(request.auth.organization)]
 
 
-@router.post("/invitations", auth=member_auth, response={201: InvitationOut})
-def invite(request: HttpRequest, payload: InvitationIn):
+@router.post("/invitations", auth=member_auth, response={201: MemberInvitationOut})
+def invite(request: HttpRequest, payload: MemberInvitationIn):
     """Invites an e-mail address with a role; the link goes by e-mail only. 409 when the address is already a
     member or has a pending invitation."""
     require_role(request.auth, ADMIN)
@@ -68,7 +68,7 @@ def invite(request: HttpRequest, payload: InvitationIn):
     return 201, _out(invitation)
 
 
-@router.post("/invitations/{invitation_id}/resend", auth=member_auth, response=InvitationOut)
+@router.post("/invitations/{invitation_id}/resend", auth=member_auth, response=MemberInvitationOut)
 def resend(request: HttpRequest, invitation_id: int):
     """A new link by e-mail; the previous one stops working. 409 when accepted or withdrawn."""
     invitation, token = actions.resend_invitation(request.auth.user, request.auth, invitation_id)
@@ -76,13 +76,13 @@ def resend(request: HttpRequest, invitation_id: int):
     return _out(invitation)
 
 
-@router.post("/invitations/{invitation_id}/revoke", auth=member_auth, response=InvitationOut)
+@router.post("/invitations/{invitation_id}/revoke", auth=member_auth, response=MemberInvitationOut)
 def revoke(request: HttpRequest, invitation_id: int):
     """Withdraws the invitation; its link stops working."""
     return _out(actions.revoke_invitation(request.auth.user, request.auth, invitation_id))
 
 
-@router.post("/members/{membership_id}/unlock", auth=member_auth, response=UnlockOut)
+@router.post("/members/{membership_id}/unlock", auth=member_auth, response=MemberUnlockOut)
 def unlock(request: HttpRequest, membership_id: int):
     """Lifts the sign-in waits of the member's username, from every address."""
     forgotten = actions.unlock_account(request.auth.user, request.auth, membership_id)
