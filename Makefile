@@ -18,11 +18,12 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # The demo signs staff in with a password alone; real deployments require two-step sign-in (docs/security.md).
+# E-mails (invitations, password resets) are printed to this terminal unless EMAIL_URL names a mail server.
 demo: install
 	$(BIN)/meetpoint migrate --noinput
 	$(BIN)/meetpoint load_demo
 	@echo "Serving Meetpoint on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	MEETPOINT_REQUIRE_2FA=$${MEETPOINT_REQUIRE_2FA:-0} $(BIN)/meetpoint runserver $(HOST):$(PORT)
+	MEETPOINT_REQUIRE_2FA=$${MEETPOINT_REQUIRE_2FA:-0} EMAIL_URL=$${EMAIL_URL:-console://} $(BIN)/meetpoint runserver $(HOST):$(PORT)
 
 serve: install
 	$(BIN)/meetpoint runserver $(HOST):$(PORT)

@@ -103,6 +103,7 @@ def mount_routers() -> None:
     api.add_router("/hsds/", hsds_router)
     api.add_router("/directory/", directory_router)
     for app in (
+        "accounts",
         "screening",
         "referrals",
         "inventory",

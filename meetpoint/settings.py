@@ -197,6 +197,21 @@ FILE_UPLOAD_HANDLERS = [
 # Django's e-mail settings, for notifications (referrals, invitations).
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "meetpoint@localhost")
+# One variable for outgoing mail, e.g. EMAIL_URL=submission://user:password@smtp.example.org:587 (STARTTLS),
+# smtps://… (TLS), smtp://… (plain) or console:// (print to the terminal, the default).
+EMAIL_URL = envstr("EMAIL_URL", "")
+if EMAIL_URL:
+    import dj_email_url
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        _email = dj_email_url.parse(EMAIL_URL)
+    except Exception as problem:  # noqa: BLE001 -- any malformed value stops start-up naming the variable
+        raise ImproperlyConfigured(f"EMAIL_URL is not a valid mail URL: {problem}") from None
+    globals().update({name: value for name, value in _email.items() if value not in (None, "")})
+    EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"] or 20
+# How long an invitation link to join an organization works.
+MEETPOINT_INVITATION_HOURS = envint("MEETPOINT_INVITATION_HOURS", 72, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -25,6 +25,13 @@ class SessionMembershipAuth(APIKeyCookie):
     def __init__(self) -> None:
         super().__init__(csrf=True)
 
+    def __call__(self, request: HttpRequest):
+        # CSRF guards a session's writes; a request with no signed-in member has no session to protect and
+        # gets the documented 401, not a CSRF 403.
+        if not request.user.is_authenticated or not request.membership:
+            return None
+        return super().__call__(request)
+
     def authenticate(self, request: HttpRequest, key):
         if not request.user.is_authenticated:
             return None

@@ -10,6 +10,6 @@ class AccountsConfig(AppConfig):
         from django.contrib.admin.models import LogEntry
         from django.db.models.signals import post_save
 
-        from meetpoint.accounts import audit, lockout  # noqa: F401 — lockout connects its signals
+        from meetpoint.accounts import audit, lockout, signed_in  # noqa: F401 — lockout and signed_in connect signals
 
         post_save.connect(audit.record_admin_change, sender=LogEntry, dispatch_uid="audit-admin-changes")

@@ -1,6 +1,7 @@
 import hashlib
 import secrets
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -8,12 +9,22 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 from meetpoint.accounts.roles import PartnerType, Role, may_edit, may_manage_members, sees_participant_level
 
 
 class User(AbstractUser):
     """A person who signs in. What they may see comes from their memberships, never from the user alone."""
+
+    # E-mails to this person (invitations, password resets) are written in this language ("" = the site's).
+    language = models.CharField(max_length=8, blank=True)
+    # Whether an authenticator may be enrolled after a password alone: true only until the account has been used
+    # (its first authenticator confirmed, or a sign-in that needed none). Later enrolments come through an
+    # invitation or an admin's reset link, so whoever learns a password cannot claim the second step.
+    second_factor_open = models.BooleanField(default=True)
+    # Raised by each admin reset of two-step sign-in and each enrolment: earlier reset links stop working.
+    second_factor_epoch = models.PositiveIntegerField(default=0)
 
 
 class Organization(models.Model):
@@ -168,3 +179,114 @@ class SignInFailure(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+
+
+class MemberInvitation(models.Model):
+    """An invitation by e-mail to join an organization with a role. Only a hash of the link's token is kept; the
+    link works once, until it expires, and stops working when it is resent (a new link) or revoked."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="member_invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=16, choices=Role.choices)
+    language = models.CharField(max_length=8, default="en")  # the invitation e-mail's language
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    expires = models.DateTimeField()
+    sent_count = models.PositiveIntegerField(default=1)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("member invitation")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organization} ({self.role})"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+    @staticmethod
+    def expiry_from(now) -> "timezone.datetime":
+        return now + timedelta(hours=settings.MEETPOINT_INVITATION_HOURS)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires > timezone.now()
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        return "pending" if self.expires > timezone.now() else "expired"
+
+
+class RecoveryCodeSet(Device):
+    """Ten single-use recovery codes, a second step for when the authenticator app is not at hand. A django-otp
+    device, so signing in with a code is the same verified session as signing in with the app. Only hashes of the
+    codes are kept; the codes are shown once, when they are made."""
+
+    CODE_COUNT = 10
+
+    class Meta:
+        verbose_name = _("recovery codes")
+
+    @staticmethod
+    def normalize(code: str) -> str:
+        return "".join(ch for ch in code.upper() if ch.isalnum())
+
+    def hash_code(self, code: str) -> str:
+        return hashlib.sha256(f"{self.user_id}:{self.normalize(code)}".encode()).hexdigest()
+
+    def remaining(self) -> int:
+        return self.codes.filter(used_at__isnull=True).count()
+
+    def verify_token(self, token) -> bool:
+        normalized = self.normalize(str(token))
+        if len(normalized) != 10:
+            return False
+        return (
+            self.codes.filter(code_hash=self.hash_code(normalized), used_at__isnull=True).update(
+                used_at=timezone.now()
+            )
+            == 1
+        )
+
+
+class RecoveryCode(models.Model):
+    """One recovery code, by its hash; `used_at` is set when it is spent."""
+
+    device = models.ForeignKey(RecoveryCodeSet, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+
+class SignedInSession(models.Model):
+    """A session a user signed in with, so they can see where they are signed in and sign out the others.
+    The session itself is Django's; this row names it and goes when it ends."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signed_in_sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-signed_in"]

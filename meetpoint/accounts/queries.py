@@ -65,3 +65,60 @@ def audit_events_for(membership: Membership, *, action: str = "", limit: int | N
         events = events.filter(action__startswith=action)
     events = events.order_by("-id")
     return events[:limit] if limit else events
+
+
+def members_of(membership: Membership) -> list[Membership]:
+    """The members of the acting membership's organization (its admins manage them)."""
+    return list(
+        Membership.objects.filter(organization=membership.organization)
+        .select_related("user")
+        .order_by("role", "user__username")
+    )
+
+
+def pending_invitations(organization: Organization | None = None):
+    """Invitations not yet accepted or revoked (expired ones too, so they can be resent), newest first."""
+    from meetpoint.accounts.models import MemberInvitation
+
+    found = MemberInvitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+    if organization is not None:
+        found = found.filter(organization=organization)
+    return found.select_related("organization", "invited_by").order_by("-created")
+
+
+def sessions_of(user, current_key: str | None) -> list:
+    """The user's sessions that are still open, the current one first."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from meetpoint.accounts.models import SignedInSession
+
+    open_keys = set(
+        Session.objects.filter(
+            session_key__in=SignedInSession.objects.filter(user=user).values("session_key"),
+            expire_date__gt=timezone.now(),
+        ).values_list("session_key", flat=True)
+    )
+    rows = [row for row in SignedInSession.objects.filter(user=user) if row.session_key in open_keys]
+    for row in rows:
+        row.is_current = row.session_key == current_key
+    return sorted(rows, key=lambda row: not row.is_current)
+
+
+def tokens_of(user):
+    return ApiToken.objects.filter(membership__user=user, revoked=False).select_related(
+        "membership__organization"
+    )
+
+
+def all_audit_events(*, action: str = "", organization: str = "", limit: int | None = 500):
+    """The audit trail across organizations, newest first: for site administrators only (views check)."""
+    from meetpoint.accounts.models import AuditEvent
+
+    events = AuditEvent.objects.select_related("organization")
+    if action:
+        events = events.filter(action__startswith=action)
+    if organization:
+        events = events.filter(organization__slug=organization)
+    events = events.order_by("-id")
+    return events[:limit] if limit else events

@@ -11,8 +11,14 @@ from meetpoint.accounts.queries import SESSION_KEY, memberships_of
 from meetpoint.navigation import attention_for
 
 
-@membership_required
 def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and request.user.is_superuser and not request.membership:
+        return redirect("accounts:site_admin")  # a site administrator who belongs to no organization
+    return _member_home(request)
+
+
+@membership_required
+def _member_home(request: HttpRequest) -> HttpResponse:
     attention = attention_for(request.membership)
     return render(
         request, "accounts/home.html", {"memberships": memberships_of(request.user), "attention": attention}

@@ -110,9 +110,12 @@ def report_download(request, kind: str):
     return response
 
 
-@membership_required(roles=ADMIN)
+@membership_required
 def agreements(request):
+    """Every role reads its organization's agreements (analysts work under them); only admins propose."""
     membership = request.membership
+    if request.method == "POST" and membership.role not in ADMIN:
+        raise PermissionDenied("Only admins propose agreements.")
     form = AgreementForm(request.POST or None, membership=membership)
     if request.method == "POST" and form.is_valid():
         try:
@@ -131,7 +134,7 @@ def agreements(request):
     )
 
 
-@membership_required(roles=ADMIN)
+@membership_required
 def agreement(request, agreement_id):
     found = queries.agreement_for(request.membership, agreement_id)
     return render(
@@ -146,9 +149,12 @@ def agreement(request, agreement_id):
 
 
 @require_POST
-@membership_required(roles=ADMIN)
+@membership_required
 def agreement_action(request, agreement_id, verb: str):
+    # Another organization's agreement is a 404 for every role, before the role is checked.
     found = queries.agreement_for(request.membership, agreement_id)
+    if request.membership.role not in ADMIN:
+        raise PermissionDenied("Only admins accept or end agreements.")
     action = {"accept": actions.accept_agreement, "end": actions.end_agreement}.get(verb)
     if action is None:
         raise Http404("No such action.")

@@ -104,6 +104,51 @@ PAGES: dict[str, Entry] = {
     "GET /account/two-factor/": member(),
     "POST /account/two-factor/": member(body={"code": "000000"}, ok=FORM),
     "POST /account/tokens/": member(body={"revoke": "1"}, ok=FORM),
+    "GET /account/two-factor/enrol/<str:token>/": member(
+        params={"token": Lit("not-a-link")}, ok=frozenset({410}), home_status=410
+    ),
+    "GET /account/members/": member(roles=ADMIN, home_role="admin"),
+    "POST /account/members/": member(
+        roles=ADMIN, body={"email": "new.member@example.org", "role": "staff", "language": "en"}, ok=FORM
+    ),
+    "POST /account/invitations/<int:invitation_id>/resend/": own(params={"invitation_id": "invitation"}),
+    "POST /account/invitations/<int:invitation_id>/revoke/": own(params={"invitation_id": "invitation"}),
+    "POST /account/members/<int:membership_id>/unlock/": own(params={"membership_id": "home_membership"}),
+    "POST /account/members/<int:membership_id>/reset-two-factor/": own(
+        params={"membership_id": "home_membership"}
+    ),
+    "GET /account/invitation/<str:token>/": public(
+        params={"token": Lit("not-an-invitation")}, ok=frozenset({404}), home_status=None
+    ),
+    "POST /account/invitation/<str:token>/": public(
+        params={"token": Lit("not-an-invitation")},
+        body={"username": "someone", "password1": "x", "password2": "x"},
+        ok=frozenset({404}),
+    ),
+    "GET /account/site/": member(roles=frozenset(), home_status=403, note="site administrators only"),
+    "POST /account/site/": member(
+        roles=frozenset(),
+        body={"name": "X", "partner_type": "other", "email": "a@example.org", "language": "en"},
+    ),
+    "GET /account/settings/": member(),
+    "POST /account/email/": member(body={"email": "elsewhere@example.org", "password": "wrong"}, ok=FORM),
+    "GET /account/email/confirm/<str:token>/": member(
+        params={"token": Lit("not-a-link")}, ok=frozenset({410}), home_status=410
+    ),
+    "POST /account/sessions/sign-out-others/": member(ok=FORM),
+    "POST /account/recovery-codes/": member(ok=frozenset({200})),
+    "GET /account/password/": member(),
+    "POST /account/password/": member(body={"old_password": "wrong"}, ok=FORM),
+    "GET /account/password/reset/": public(home_status=None),
+    "POST /account/password/reset/": public(body={"email": "riverbend-staff@example.org"}, ok=FORM),
+    "GET /account/password/reset/sent/": public(home_status=None),
+    "GET /account/password/reset/<uidb64>/<token>/": public(
+        params={"uidb64": Lit("MQ"), "token": Lit("not-a-token")}, home_status=None
+    ),
+    "POST /account/password/reset/<uidb64>/<token>/": public(
+        params={"uidb64": Lit("MQ"), "token": Lit("not-a-token")}, body={}, ok=FORM
+    ),
+    "GET /account/password/reset/done/": public(home_status=None),
     # screening
     "GET /screening/": member(),
     "GET /screening/instruments/": public(),
@@ -308,15 +353,17 @@ PAGES: dict[str, Entry] = {
     "GET /outcomes/indicators/": public(),
     "GET /outcomes/report/": member(),
     "GET /outcomes/report/download.<str:kind>": member(params={"kind": Lit("csv")}),
-    "GET /outcomes/agreements/": member(roles=ADMIN, home_role="admin"),
+    "GET /outcomes/agreements/": member(note="every role reads its organization's agreements"),
     "POST /outcomes/agreements/": member(
         roles=ADMIN, body={"recipient": "@home_org", "indicators": "outreach_encounters"}, ok=FORM
     ),
     "GET /outcomes/agreements/<str:agreement_id>/": own(
-        roles=ADMIN, params={"agreement_id": "agreement"}, home_role="admin"
+        params={"agreement_id": "agreement"}, home_role="analyst"
     ),
     "POST /outcomes/agreements/<str:agreement_id>/<str:verb>/": own(
-        roles=ADMIN, params={"agreement_id": "agreement", "verb": Lit("end")}, body={}
+        params={"agreement_id": "agreement", "verb": Lit("end")},
+        body={},
+        note="only admins act, but another organization's agreement is a 404 for every role",
     ),
     "GET /outcomes/inbox/": member(),
     "GET /outcomes/packages/<str:package_id>/": own(params={"package_id": "package"}),
@@ -631,7 +678,14 @@ API: dict[str, Entry] = {
     "GET /api/v1/outcomes/report": member(
         query={"from": "2026-01-01", "to": "2026-12-31", "indicators": "outreach_encounters"}
     ),
-    "GET /api/v1/outcomes/agreements": member(roles=ADMIN, home_role="admin"),
+    "GET /api/v1/accounts/invitations": member(roles=ADMIN, home_role="admin"),
+    "POST /api/v1/accounts/invitations": member(
+        roles=ADMIN, body={"email": "new.member@example.org", "role": "viewer"}, ok=frozenset({201, 409})
+    ),
+    "POST /api/v1/accounts/invitations/{invitation_id}/resend": own(params={"invitation_id": "invitation"}),
+    "POST /api/v1/accounts/invitations/{invitation_id}/revoke": own(params={"invitation_id": "invitation"}),
+    "POST /api/v1/accounts/members/{membership_id}/unlock": own(params={"membership_id": "home_membership"}),
+    "GET /api/v1/outcomes/agreements": member(),
     "POST /api/v1/outcomes/agreements": member(
         roles=ADMIN,
         body={"recipient": "@home_org", "indicators": ["outreach_encounters"], "valid_from": "2026-01-01"},
@@ -639,10 +693,11 @@ API: dict[str, Entry] = {
         touches_home="an organization may propose to share its own figures with another; the recipient accepts",
     ),
     "GET /api/v1/outcomes/agreements/{agreement_id}": own(
-        roles=ADMIN, params={"agreement_id": "agreement"}, home_role="admin"
+        params={"agreement_id": "agreement"}, home_role="viewer"
     ),
     "POST /api/v1/outcomes/agreements/{agreement_id}/{verb}": own(
-        roles=ADMIN, params={"agreement_id": "agreement", "verb": Lit("end")}
+        params={"agreement_id": "agreement", "verb": Lit("end")},
+        note="only admins act, but another organization's agreement is a 404 for every role",
     ),
     "GET /api/v1/outcomes/packages": member(),
     "GET /api/v1/outcomes/packages/{package_id}": own(params={"package_id": "package"}),

@@ -344,4 +344,10 @@ def _build() -> HomeWorld:
         for role, membership in side.members.items():
             hw.tokens[f"{side_name}.{role}"] = world.token(membership)
             hw.clients[membership.pk] = world.client(membership)
+    # A member invitation the home organization's admin sent, still waiting for an answer.
+    from meetpoint.accounts import actions as accounts
+
+    o["invitation"] = accounts.invite_member(
+        home.admin.user, home.admin, org, "new.colleague@example.org", "staff", "en"
+    )[0]
     return hw

@@ -19,7 +19,11 @@ def test_partner_signs_in_on_a_phone(browser_page):
     page.wait_for_url("**/account/two-factor/**")
     secret = page.locator("#totp-secret").inner_text()
     assert len(secret) >= 16 and page.locator(".qr svg").count() == 1
+    assert page.locator("#otpauth-link").get_attribute("href").startswith("otpauth://totp/")
     device = TOTPDevice.objects.get(user__username="riverbend-staff")
     page.get_by_label("Code").fill(current_code(device))
     page.get_by_role("button", name="Continue").click()
+    # Ten recovery codes, shown once, then on to the work.
+    assert page.locator("#recovery-codes li").count() == 10
+    page.get_by_role("link", name="I have kept them, continue").click()
     assert page.get_by_role("heading", name="Riverbend Harm Reduction").is_visible()

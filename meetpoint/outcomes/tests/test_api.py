@@ -59,7 +59,10 @@ def test_agreement_lifecycle_by_api(world, records):
     assert created.json()["state"] == "proposed"
     path = f"{BASE}/agreements/{agreement_id}"
     assert client.get(path, headers=world.token(world.outsider.admin)).status_code == 404
-    assert client.get(path, headers=world.token(world.coalition.analyst)).status_code == 403
+    assert (
+        client.get(path, headers=world.token(world.coalition.analyst)).status_code == 200
+    )  # reads, read-only
+    assert client.post(f"{path}/end", headers=world.token(world.coalition.analyst)).status_code == 403
     accepted = client.post(f"{path}/accept", headers=world.token(world.coalition.admin))
     assert accepted.status_code == 200 and accepted.json()["state"] in ("in force", "accepted")
     assert client.post(f"{path}/accept", headers=world.token(world.coalition.admin)).status_code == 409

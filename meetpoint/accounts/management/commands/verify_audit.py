@@ -10,6 +10,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         ok, message = verify_chain()
+        from meetpoint.accounts import audit_status
+
+        audit_status.remember(ok, message)  # shown on the site administrators' home page
         if not ok:
             raise CommandError(f"Audit log tampered with: {message}.")
         self.stdout.write(self.style.SUCCESS(f"Audit log intact: {message}."))

@@ -50,7 +50,21 @@ class Command(BaseCommand):
                 module.load(region)
         if not region.organizations:
             raise CommandError("No demo data was loaded.")
+        self._give_demo_members_addresses()
         self._print_logins()
+
+    @staticmethod
+    def _give_demo_members_addresses() -> None:
+        # After the history is loaded, so loading it e-mails nobody; from then on invitations, password resets and
+        # referral notices reach the demo members (`make demo` prints them with the console backend).
+        from django.db.models import Value
+        from django.db.models.functions import Concat
+
+        from meetpoint.accounts.models import User
+
+        User.objects.filter(username__startswith="demo-", email="").update(
+            email=Concat("username", Value("@example.org"))
+        )
 
     def _print_logins(self) -> None:
         from meetpoint.accounts.models import Membership
