@@ -12,7 +12,6 @@ through the single-use link an admin's reset sends, so whoever learns a password
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
