@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "meetpoint.directory.hsds.cors.HsdsCorsMiddleware",
     "meetpoint.maintenance.unavailable.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -236,6 +237,8 @@ MEETPOINT_MAX_RADIUS_KM = envint("MEETPOINT_MAX_RADIUS_KM", 500, minimum=1)
 MEETPOINT_SEARCH_CACHE_ENTRIES = envint("MEETPOINT_SEARCH_CACHE_ENTRIES", 2000, minimum=0)
 MEETPOINT_MAP_TILES = envstr("MEETPOINT_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MEETPOINT_HSDS_MAX_FILE_MB = envint("MEETPOINT_HSDS_MAX_FILE_MB", 100, minimum=1)
+# A service capacity older than this many days is shown as possibly out of date.
+MEETPOINT_CAPACITY_STALE_DAYS = envint("MEETPOINT_CAPACITY_STALE_DAYS", 7, minimum=1)
 
 LOGGING = {
     "version": 1,

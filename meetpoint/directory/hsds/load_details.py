@@ -3,11 +3,10 @@ phones, languages, schedules, service areas, capacities, cost options and taxono
 
 from datetime import time, timedelta
 
-from django.conf.locale import LANG_INFO
-
 from meetpoint.accounts.models import Organization
 from meetpoint.directory.hsds.batch import Row
 from meetpoint.directory.hsds.ids import derived_id
+from meetpoint.directory.hsds.languages import language_name, read_language
 from meetpoint.directory.models import (
     Address,
     Contact,
@@ -24,10 +23,6 @@ from meetpoint.directory.models import (
 
 BYDAY = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
 MAX_DATED_DAYS = 62
-LANGUAGE_CODES = {
-    info["name"].lower(): code for code, info in LANG_INFO.items() if "name" in info and "-" not in code
-}
-LANGUAGE_NAMES = {code: info["name"] for code, info in LANG_INFO.items() if "name" in info}
 
 
 class DetailLoader:
@@ -130,10 +125,10 @@ class DetailLoader:
 
     def load_phone(self, row: Row) -> None:
         number = self.text(row, "number", Phone)
-        if not number:
-            self.err(row, "number", "a phone needs a number")
-            return
         owners = self.owners(row)
+        if not number:
+            self.warn(row, "number", "a phone without a number; not stored")
+            return
         if not any(owners.values()):
             self.warn(row, "", "a phone without an organization, service or location; skipped")
             return
@@ -160,16 +155,21 @@ class DetailLoader:
             return
         code = self.text(row, "code")
         name = self.text(row, "name")
-        spoken = str(row.values.get("_language") or "").strip()
-        if spoken:
-            if spoken.lower() in LANGUAGE_NAMES:
-                code = code or spoken.lower()
+        spoken = str(row.values.get("_language") or "").strip()  # a 1.x `language`: a name or a code
+        if spoken and not name and not code:
+            reading = read_language(spoken)
+            if reading is not None and reading.code == spoken.lower():
+                code = spoken
             else:
-                name = name or spoken
+                name = spoken
         if not code and name:
-            code = LANGUAGE_CODES.get(name.lower(), "")
-            if not code:
-                self.warn(row, "name", f"no ISO 639-1 code known for {name!r}; stored by name")
+            reading = read_language(name)
+            if reading is None:
+                self.warn(row, "name", f"no ISO 639 code known for {name!r}; stored by name")
+            else:
+                code = reading.code
+                if not reading.exact:
+                    self.warn(row, "name", f"{name!r} read as the language {reading.code} ({reading.name})")
         if len(code) > 10:
             self.err(row, "code", f"{code!r} is not an ISO 639 code")
             return
@@ -181,7 +181,7 @@ class DetailLoader:
                 "service_id": owners.get("service_id"),
                 "location_id": owners.get("location_id"),
                 "code": code.lower(),
-                "name": (name or LANGUAGE_NAMES.get(code.lower(), ""))[:100],
+                "name": (name or language_name(code))[:100],
                 "note": self.text(row, "note"),
             },
         )
@@ -197,6 +197,10 @@ class DetailLoader:
         return "Etc/UTC" if offset == 0 else f"Etc/GMT{-int(offset):+d}"
 
     def load_schedule(self, row: Row) -> None:
+        # The values are read before the links, so that one run reports every problem of every schedule.
+        opens, closes = self.clock(row, "opens_at"), self.clock(row, "closes_at")
+        valid_from, valid_to = self.day(row, "valid_from"), self.day(row, "valid_to")
+        dtstart = self.day(row, "dtstart")
         owners = self.owners(row, organization=False)
         sal_raw = row.values.get("service_at_location_id")
         sal = self.id_of(sal_raw) if sal_raw not in (None, "") else None
@@ -205,9 +209,6 @@ class DetailLoader:
         if not any(owners.values()) and sal is None:
             self.warn(row, "", "a schedule without a service or location; skipped")
             return
-        opens, closes = self.clock(row, "opens_at"), self.clock(row, "closes_at")
-        valid_from, valid_to = self.day(row, "valid_from"), self.day(row, "valid_to")
-        dtstart = self.day(row, "dtstart")
         if opens is None or closes is None:
             if not (row.values.get("opens_at") or row.values.get("closes_at")):
                 self.warn(
@@ -334,10 +335,11 @@ class DetailLoader:
             self.err(row, "available", "is required (a whole number)")
             return
         unit = self.units.get(str(row.values.get("unit_id") or ""), "") or "referrals"
+        pk = self.id_of(row.raw_id)
         self.save(
             "service_capacity",
             ServiceCapacity,
-            self.id_of(row.raw_id),
+            pk,
             {
                 "service_id": service,
                 "unit_name": unit,
@@ -346,6 +348,7 @@ class DetailLoader:
                 "description": self.text(row, "description"),
             },
         )
+        self.keep_source_time(ServiceCapacity, pk, row, "updated", "updated")
 
     def load_cost_option(self, row: Row) -> None:
         service = self.ref(row, "service_id", Service)

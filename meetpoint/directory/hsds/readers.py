@@ -323,13 +323,15 @@ def read_csv(path: Path, batch: Batch) -> list[dict] | None:
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         rows = []
+        start = 2  # the line a record starts on (a quoted value may span lines); line 1 is the header
         for row in reader:
             if None in row:
-                batch.problems.error(
-                    str(path), row.get("id", ""), "", f"line {reader.line_num}: more values than columns"
-                )
+                batch.problems.error(str(path), row.get("id", ""), "", "more values than columns", start)
                 row.pop(None)
-            rows.append({k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in row.items() if k})
+            values = {k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in row.items() if k}
+            values["_line"] = start  # Batch.add keeps it as the row's line
+            rows.append(values)
+            start = reader.line_num + 1
         return rows
     except csv.Error as exc:
         batch.problems.error(str(path), "", "", f"not valid CSV: {exc}")

@@ -251,7 +251,8 @@ def test_malformed_json_and_schema_violations_are_errors(tmp_path):
     with pytest.raises(ImportFailed) as failure:
         run_import(tmp_path)
     messages = [str(p) for p in failure.value.problems.errors]
-    assert any("services.csv [id 22222222-2222-4222-8222-222222222222] name" in m for m in messages)
+    # file:line [id RECORD] FIELD
+    assert any("services.csv:2 [id 22222222-2222-4222-8222-222222222222] name" in m for m in messages)
     assert any("broken.json" in m and "not valid JSON" in m for m in messages)
     assert any("services.json" in m and "[id svc-7] status" in m for m in messages)
     assert any("services.json" in m and "[id svc-7] minimum_age" in m for m in messages)
@@ -278,7 +279,7 @@ def test_the_command_prints_every_problem_and_exits_1(tmp_path, capsys):
         ImportCommand().run_from_argv(["meetpoint", "import_hsds", str(write_bad_tabular(tmp_path / "bad"))])
     assert exit_info.value.code == 1
     err = capsys.readouterr().err
-    assert "services.csv [id 22222222-2222-4222-8222-222222222222] name" in err
+    assert "services.csv:2 [id 22222222-2222-4222-8222-222222222222] name" in err
     assert "nothing was imported" in err
 
 
