@@ -22,7 +22,8 @@ from pathlib import Path
 
 from meetpoint.directory.hsds import serialize
 from meetpoint.directory.hsds.batch import Batch
-from meetpoint.directory.hsds.readers import flatten
+from meetpoint.directory.hsds.readers import CONFIDENTIAL_MARKER, NESTING, flatten
+from meetpoint.directory.hsds.serialize import CONFIDENTIAL_FLAG, PUBLIC_AREA_FIELD
 from meetpoint.directory.hsds.validation import HSDS_VERSION, problems, schema_documents
 from meetpoint.directory.models import Taxonomy, TaxonomyTerm
 
@@ -85,6 +86,33 @@ def build_objects(membership) -> dict[str, list[dict]]:
     }
 
 
+# HSDS 3.1 requires a description of organizations and taxonomies (and their terms); Meetpoint does not, and in
+# Table Schema an empty cell is a missing value. The export says plainly that none was given.
+NO_DESCRIPTION = "No description given."
+DESCRIBED = {"organization", "taxonomy", "taxonomy_term"}
+ADDRESS_REQUIRED = ("address_1", "city", "state_province", "postal_code", "country")
+
+
+def complete_required(obj: dict, table: str, dropped: list[str]) -> dict:
+    """The object with a stated missing description, and without addresses that lack what HSDS requires of
+    an address (an address without a street or city locates nothing); `dropped` collects their ids."""
+    if table in DESCRIBED and not obj.get("description"):
+        obj["description"] = NO_DESCRIPTION
+    for key, (child, _link) in NESTING.get(table, {}).items():
+        nested = obj.get(key)
+        if isinstance(nested, dict):
+            complete_required(nested, child, dropped)
+        elif isinstance(nested, list):
+            if child == "address":
+                kept = [a for a in nested if all(a.get(k) for k in ADDRESS_REQUIRED)]
+                dropped.extend(str(a.get("id")) for a in nested if a not in kept)
+                obj[key] = nested = kept
+            for item in nested:
+                if isinstance(item, dict):
+                    complete_required(item, child, dropped)
+    return obj
+
+
 SCHEMA_OF = {
     "services": "service",
     "organizations": "organization",
@@ -121,7 +149,34 @@ def _cell(value) -> str:
     return str(value)
 
 
-def datapackage(tables: list[str]) -> dict:
+# How the CSV files are written (Python's csv defaults), declared so that Table Schema readers need not guess.
+CSV_DIALECT = {
+    "delimiter": ",",
+    "quoteChar": '"',
+    "doubleQuote": True,
+    "lineTerminator": "\r\n",
+    "header": True,
+}
+PUBLIC_TITLE = "Meetpoint shared directory (HSDS 3.1)"
+PARTNER_TITLE = (
+    "PARTNER-INTERNAL, do not publish: Meetpoint directory with exact confidential places (HSDS 3.1)"
+)
+# A partner-internal package names its confidential locations under readers.CONFIDENTIAL_MARKER:
+# import_hsds keeps them confidential.
+
+
+def foreign_keys(columns: list[str], tables: list[str]) -> list[dict]:
+    """As in the official datapackage: each `<table>_id` column refers to that table's id."""
+    return [
+        {"fields": column, "reference": {"resource": column.removesuffix("_id"), "fields": "id"}}
+        for column in columns
+        if column.endswith("_id") and column.removesuffix("_id") in tables and column != "id"
+    ]
+
+
+def datapackage(tables: list[str], *, confidential: list[dict] | None = None) -> dict:
+    """The tabular data package. `confidential` (a partner-internal export): the confidential locations'
+    ids and public areas, also put in the title."""
     resources = []
     for table in tables:
         document = next(d for d in schema_documents().values() if d.get("name") == table)
@@ -146,12 +201,16 @@ def datapackage(tables: list[str]) -> dict:
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
                 "profile": "tabular-data-resource",
-                "schema": {"primaryKey": "id", "fields": fields},
+                "dialect": CSV_DIALECT,
+                "schema": {"primaryKey": "id", "fields": fields}
+                | ({"foreignKeys": keys} if (keys := foreign_keys(columns, tables)) else {}),
             }
         )
+    marker = {} if confidential is None else {CONFIDENTIAL_MARKER: confidential}
     return {
+        **marker,
         "name": "meetpoint_directory",
-        "title": "Meetpoint shared directory (HSDS 3.1)",
+        "title": PUBLIC_TITLE if confidential is None else PARTNER_TITLE,
         "profile": "tabular-data-package",
         "version": "3.1.0",
         "license": {
@@ -163,7 +222,7 @@ def datapackage(tables: list[str]) -> dict:
     }
 
 
-def write_csv(objects: dict[str, list[dict]], folder: Path) -> list[Path]:
+def write_csv(objects: dict[str, list[dict]], folder: Path, *, partner: bool = False) -> list[Path]:
     """Flatten the (already redacted) JSON objects into HSDS 3.1 tables, one CSV per table."""
     batch = Batch()
     for name, items in objects.items():
@@ -180,7 +239,15 @@ def write_csv(objects: dict[str, list[dict]], folder: Path) -> list[Path]:
             for row in sorted(rows, key=lambda r: r.raw_id):
                 writer.writerow([_cell(row.values.get(c)) for c in columns])
         written.append(folder / path)
-    (folder / "datapackage.json").write_text(json.dumps(datapackage(list(CSV_TABLES)), indent=2) + "\n")
+    confidential = None
+    if partner:
+        confidential = [
+            {"id": row.raw_id, "public_area": str(row.values.get(PUBLIC_AREA_FIELD) or "")}
+            for row in sorted(batch.rows("location"), key=lambda r: r.raw_id)
+            if row.values.get(CONFIDENTIAL_FLAG)
+        ]
+    package = datapackage(list(CSV_TABLES), confidential=confidential)
+    (folder / "datapackage.json").write_text(json.dumps(package, indent=2) + "\n")
     written.append(folder / "datapackage.json")
     return written
 
@@ -190,6 +257,10 @@ def export_directory(target: Path, *, partner: bool = False) -> ExportResult:
     fails the official schemas."""
     membership = PartnerViewer() if partner else None
     objects = build_objects(membership)
+    dropped: list[str] = []
+    for name, items in objects.items():
+        for item in items:
+            complete_required(item, SCHEMA_OF[name], dropped)
     found = validate(objects)
     if found:
         raise ExportInvalid(found)
@@ -199,7 +270,8 @@ def export_directory(target: Path, *, partner: bool = False) -> ExportResult:
         path = target / f"{name}.json"
         path.write_text(json.dumps(items, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         files.append(path)
-    files += write_csv(objects, target / "csv")
+    files += write_csv(objects, target / "csv", partner=partner)
     counts = {name: len(items) for name, items in objects.items()}
     counts["hsds_version"] = HSDS_VERSION
+    counts["addresses_left_out"] = len(set(dropped))
     return ExportResult(counts, files)
