@@ -1,7 +1,9 @@
 """The loader's part for the records that hang off organizations, services and locations: addresses, contacts,
 phones, languages, schedules, service areas, capacities, cost options and taxonomy links (see load.py)."""
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
+
+from dateutil.rrule import FR, MO, SA, SU, TH, TU, WE, WEEKLY, rrule
 
 from meetpoint.accounts.models import Organization
 from meetpoint.directory.hsds.batch import Row
@@ -22,6 +24,13 @@ from meetpoint.directory.models import (
 )
 
 BYDAY = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
+RRULE_DAYS = {"MO": MO, "TU": TU, "WE": WE, "TH": TH, "FR": FR, "SA": SA, "SU": SU}
+
+
+def rrule_weekday(code: str):
+    return RRULE_DAYS[code]
+
+
 MAX_DATED_DAYS = 62
 
 
@@ -227,10 +236,6 @@ class DetailLoader:
             )
             return
         freq = self.text(row, "freq").upper()
-        unsupported = [
-            k for k in ("bymonthday", "byyearday", "byweekno") if row.values.get(k) not in (None, "")
-        ]
-        interval = self.number(row, "interval")
         common = {
             "service_id": owners.get("service_id"),
             "location_id": owners.get("location_id"),
@@ -241,20 +246,13 @@ class DetailLoader:
             "description": self.text(row, "description"),
             "notes": self.text(row, "notes"),
         }
-        if freq == "WEEKLY" or (not freq and row.values.get("byday")):
-            days = [
-                d.strip().upper()[-2:] for d in str(row.values.get("byday") or "").split(",") if d.strip()
-            ]
-            bad = [d for d in days if d not in BYDAY]
-            if bad or not days:
-                self.err(row, "byday", f"{row.values.get('byday')!r} is not a list of MO..SU")
-                return
-            if unsupported or (interval not in (None, 1)):
-                self.warn(
-                    row,
-                    ", ".join(unsupported) or "interval",
-                    "stored as plain weekly hours (Meetpoint keeps no monthly/interval rules)",
-                )
+        if freq in ("WEEKLY", "DAILY") or (not freq and row.values.get("byday")):
+            rule = self.weekly_rule(row, freq, dtstart or valid_from)
+            if rule is None:
+                return  # refused: the rule is not stored rather than stored as another rule
+            days, first, last = rule
+            valid_from = max(d for d in (valid_from, first) if d) if (valid_from or first) else None
+            valid_to = min(d for d in (valid_to, last) if d) if (valid_to or last) else None
             for index, day_code in enumerate(days):
                 pk = (
                     self.id_of(row.raw_id)
@@ -275,10 +273,11 @@ class DetailLoader:
                 )
             return
         if freq:
-            self.warn(
+            self.err(
                 row,
                 "freq",
-                f"{freq} rules are not stored (weekly hours and dated sessions are)",
+                f"{freq} rules cannot be stored exactly (Meetpoint keeps weekly hours and dated sessions)",
+                done="schedule refused, not rewritten",
             )
             return
         first = dtstart or valid_from
@@ -302,6 +301,50 @@ class DetailLoader:
                 pk,
                 {**common, "weekday": None, "date": on, "valid_from": None, "valid_to": None},
             )
+
+    def weekly_rule(self, row: Row, freq: str, start) -> tuple[list[str], object, object] | None:
+        """(days, first day, last day) of a WEEKLY (or DAILY) rule that weekly hours represent exactly: every
+        week (interval 1), whole weekdays, ending by `until` or after `count` occurrences (python-dateutil's
+        rrule counts them). Anything else is refused with its field, never stored as a different rule."""
+        refuse = "schedule refused, not rewritten"
+        raw_days = [d.strip().upper() for d in str(row.values.get("byday") or "").split(",") if d.strip()]
+        if freq == "DAILY" and not raw_days:
+            raw_days = list(BYDAY)
+        ordinal = [d for d in raw_days if d[-2:] in BYDAY and d[:-2]]
+        if ordinal:
+            self.err(
+                row,
+                "byday",
+                f"{', '.join(ordinal)}: the nth weekday of a month cannot be stored as weekly hours",
+                done=refuse,
+            )
+            return None
+        if not raw_days or any(d not in BYDAY for d in raw_days):
+            self.err(row, "byday", f"{row.values.get('byday')!r} is not a list of MO..SU")
+            return None
+        for name in ("bymonthday", "byyearday", "byweekno", "bymonth", "bysetpos"):
+            if row.values.get(name) not in (None, ""):
+                self.err(row, name, f"{name} cannot be stored as weekly hours", done=refuse)
+                return None
+        interval = self.number(row, "interval", integer=True)
+        if interval not in (None, 1):
+            self.err(row, "interval", f"every {interval} weeks cannot be stored as weekly hours", done=refuse)
+            return None
+        last = self.day(row, "until")
+        count = self.number(row, "count", integer=True)
+        if count is not None:
+            if count < 1 or start is None:
+                self.err(
+                    row, "count", "a count needs dtstart (or valid_from) and must be 1 or more", done=refuse
+                )
+                return None
+            weekdays = [rrule_weekday(d) for d in raw_days]
+            occurrences = list(
+                rrule(WEEKLY, byweekday=weekdays, dtstart=datetime.combine(start, time(0)), count=count)
+            )
+            counted = occurrences[-1].date()
+            last = min(last, counted) if last else counted
+        return raw_days, start, last
 
     def load_service_area(self, row: Row) -> None:
         owners = self.owners(row, organization=False, location=False)
