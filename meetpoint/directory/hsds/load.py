@@ -48,6 +48,9 @@ REFERABLE = {
 }
 
 
+PARTIAL_CHUNK = 500  # records per savepoint with --partial
+
+
 class RecordRefused(Exception):
     """Raised inside a record's savepoint (partial import) so that nothing of it is written."""
 
@@ -109,12 +112,23 @@ class Loader(DetailLoader, ValueReader):
         read_errors = {(p.file, p.record) for p in self.problems.errors if p.record}
         for table in STORED_TABLES:
             handler = getattr(self, f"load_{table}")
+            todo = []
             for row in self.batch.rows(table):
                 if (row.file, row.raw_id) in read_errors:
                     self.refuse(row)
+                    self.tick()
                 else:
+                    todo.append(row)
+            if not self.partial:
+                for row in todo:
                     self.load_row(handler, row)
-                self.tick()
+                    self.tick()
+                continue
+            for start in range(0, len(todo), PARTIAL_CHUNK):
+                chunk = todo[start : start + PARTIAL_CHUNK]
+                self.load_chunk(handler, chunk)
+                for _row in chunk:
+                    self.tick()
         self.infer_location_owners()
         self.finish_taxonomy_parents()
         self.finish_organization_parents()
@@ -129,12 +143,12 @@ class Loader(DetailLoader, ValueReader):
             )
         return self.summary
 
-    def load_row(self, handler: Callable[[Row], None], row: Row) -> None:
-        """Load one record. With `partial`, a record with an error is undone (a savepoint) and refused, and so
-        are the records that depend on it; without, any error fails the whole import later anyway."""
+    def load_row(self, handler: Callable[[Row], None], row: Row, savepoint: bool = False) -> None:
+        """Load one record. With `savepoint`, a record with an error is undone and refused, and so are the
+        records that depend on it; without, any error fails the whole import later anyway."""
         errors_before = self.problems.error_calls
         self.pending = []
-        if not self.partial:
+        if not savepoint:
             handler(row)
         else:
             try:
@@ -153,6 +167,56 @@ class Loader(DetailLoader, ValueReader):
             return
         for table, created, _model, _pk in self.pending:
             self.summary.count(table, created)
+
+    def load_chunk(self, handler: Callable[[Row], None], rows: list[Row]) -> None:
+        """`--partial`: load rows in one savepoint; when some are refused, undo the savepoint, keep what was
+        said about the refused ones and load the rest again (their dependants are then refused in turn). One
+        savepoint per chunk instead of one per record: PostgreSQL slows down with tens of thousands of
+        subtransactions in one transaction."""
+        skip: set[int] = set()
+        while True:
+            mark = len(self.problems.items)
+            cost = {k: list(v) for k, v in self.cost.items()}
+            written: list[tuple[str, bool, type, uuid.UUID]] = []
+            failed: list[tuple[int, int, int]] = []  # (row index, its problems from, to)
+            try:
+                with transaction.atomic():
+                    for index, row in enumerate(rows):
+                        if index in skip:
+                            continue
+                        calls, start = self.problems.error_calls, len(self.problems.items)
+                        self.pending = []
+                        handler(row)
+                        if self.problems.error_calls > calls:
+                            failed.append((index, start, len(self.problems.items)))
+                        written.extend(self.pending)
+                    if failed:
+                        raise RecordRefused
+            except RecordRefused:
+                pass
+            except DatabaseError:
+                # A value the checks missed, in some row of the chunk: find it one savepoint per row.
+                del self.problems.items[mark:]
+                self.cost = cost
+                for _table, _created, model, pk in written:
+                    self.known.get(model, set()).discard(pk)
+                for index, row in enumerate(rows):
+                    if index not in skip:
+                        self.load_row(handler, row, savepoint=True)
+                return
+            if not failed:
+                for table, created, _model, _pk in written:
+                    self.summary.count(table, created)
+                return
+            for _table, _created, model, pk in written:
+                self.known.get(model, set()).discard(pk)
+            kept = [item for _index, start, end in failed for item in self.problems.items[start:end]]
+            del self.problems.items[mark:]
+            self.problems.items.extend(kept)
+            self.cost = cost
+            for index, _start, _end in failed:
+                skip.add(index)
+                self.refuse(rows[index])
 
     def refuse(self, row: Row) -> None:
         model = REFERABLE.get(row.table)
