@@ -9,10 +9,12 @@ PYTEST_ARGS ?=
 
 .PHONY: install demo serve test lint format migrations-check messages clean audit check-deploy
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml tools/hsds-validator/package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# test tool: Open Referral's validator engine (tests skip it where npm is absent)
+	if command -v npm >/dev/null; then npm ci --prefix tools/hsds-validator --no-audit --no-fund --silent; fi
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "meetpoint.directory.hsds.cors.HsdsCorsMiddleware",
     "meetpoint.maintenance.unavailable.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "meetpoint.request_text.StorableTextMiddleware",
@@ -277,6 +278,8 @@ MEETPOINT_SEARCH_CACHE_ENTRIES = envint("MEETPOINT_SEARCH_CACHE_ENTRIES", 2000, 
 MEETPOINT_SEARCH_SYNONYMS_FILE = envstr("MEETPOINT_SEARCH_SYNONYMS_FILE", "")
 MEETPOINT_MAP_TILES = envstr("MEETPOINT_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MEETPOINT_HSDS_MAX_FILE_MB = envint("MEETPOINT_HSDS_MAX_FILE_MB", 100, minimum=1)
+# A service capacity older than this many days is shown as possibly out of date.
+MEETPOINT_CAPACITY_STALE_DAYS = envint("MEETPOINT_CAPACITY_STALE_DAYS", 7, minimum=1)
 
 # Outreach: per-encounter ceilings by count name (JSON, e.g. {"syringes_distributed": 2000}), how collected
 # syringes are estimated from a container's volume or weight, the overdose map's grid, and the daily roll-ups.

@@ -86,7 +86,8 @@ class AddressInline(admin.StackedInline):
 @admin.register(Location)
 class LocationAdmin(admin.ModelAdmin):
     list_display = ("name", "organization", "is_mobile", "is_confidential", "latitude", "longitude")
-    list_filter = ("is_mobile", "is_confidential")
+    # "organization: empty" lists the shared locations an import could not give an owner, to assign by hand
+    list_filter = ("is_mobile", "is_confidential", ("organization", admin.EmptyFieldListFilter))
     search_fields = ("name", "organization__name")
     inlines = (AddressInline, PhoneInline, LanguageInline, ScheduleInline)
     list_select_related = ("organization",)

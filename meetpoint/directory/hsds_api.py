@@ -2,18 +2,19 @@
 bearer token) sees the exact place of confidential sites, everyone else their approximate area.
 
 List endpoints answer the HSDS paged wrapper and take the HSDS query parameters, combined cumulatively:
-search, page, per_page, taxonomy_term_id, organization_id, modified_after, proximity ("lat,lon", with radius_km,
-default 10 km) and postcode. /services goes through directory.search.search_services, the same path the
+search, page, per_page, format (json or ndjson), taxonomy_term_id, taxonomy_id, organization_id, modified_after,
+minimal, full, full_service, proximity ("lat,lon", with radius_km, default 10 km) and postcode. /services goes through directory.search.search_services, the same path the
 public directory page and the directory API use.
 """
 
+import json
 import math
 import uuid
 from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Schema
@@ -22,11 +23,10 @@ from pydantic import Field
 
 from meetpoint.accounts.api_auth import optional_membership
 from meetpoint.accounts.models import Organization
-from meetpoint.bounds import MAX_PAGE
 from meetpoint.directory.hsds import serialize
 from meetpoint.directory.hsds.api_schemas import (
     ApiRoot,
-    HsdsOrganization,
+    HsdsOrganizationWithServices,
     HsdsService,
     HsdsServiceAtLocationWithService,
     HsdsTaxonomy,
@@ -50,12 +50,15 @@ DEFAULT_RADIUS_KM = 10.0
 
 class PageParams(Schema):
     search: str = Field("", description="Free text search.")
-    page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
+    page: int = Field(1, ge=1, description="Page number, from 1; a page past the last answers an empty page.")
     per_page: int | None = Field(
         None,
         ge=1,
         le=settings.MEETPOINT_MAX_PAGE_SIZE,
         description="Results per page (default 20, at most 100).",
+    )
+    format: str = Field(
+        "json", description="`json` (paged) or `ndjson`: every result, one JSON object a line, streamed."
     )
 
 
@@ -71,6 +74,10 @@ class ServiceFilters(PageParams):
     radius_km: float | None = Field(None, description="Radius for proximity, in km (default 10).")
     postcode: str | None = Field(None, description="Only records at a location with this postal code.")
     full: bool = Field(False, description="Fully nested objects instead of one-to-one fields.")
+    taxonomy_id: str | None = Field(None, description="Only records with a term of this taxonomy.")
+    minimal: bool = Field(
+        False, description="Services: only id, name, status and last_modified of each (not with full)."
+    )
 
 
 class TermFilters(PageParams):
@@ -87,9 +94,25 @@ class OrganizationFilters(PageParams):
         None, description="Only organizations modified on or after this ISO datetime."
     )
     full: bool = Field(False, description="Fully nested organizations (phones, contacts, locations).")
+    full_service: bool = Field(False, description="Each organization with its fully nested services.")
+    taxonomy_id: str | None = Field(
+        None, description="Only organizations with a service with a term of this taxonomy."
+    )
+
+
+class OrganizationParams(Schema):
+    full_service: bool = Field(
+        False, description="Its services fully nested (otherwise their one-to-one fields)."
+    )
 
 
 # --- parameter checks (each a 400 that names the parameter) -----------------------------------------------
+
+
+# Pages past this are past the last page of any directory: they are answered empty without asking the database
+# for an offset it cannot hold (page=9223372036854775807).
+MAX_PAGE = 1_000_000
+FORMATS = ("json", "ndjson")
 
 
 def paging(params: PageParams) -> tuple[int, int]:
@@ -97,11 +120,53 @@ def paging(params: PageParams) -> tuple[int, int]:
     per_page = (
         params.per_page if params.per_page is not None else getattr(settings, "MEETPOINT_PAGE_SIZE", 20)
     )
-    if not 1 <= params.page <= MAX_PAGE:
-        raise HttpError(400, f"page must be between 1 and {MAX_PAGE}.")
+    if params.page < 1:
+        raise HttpError(400, "page must be 1 or more.")
     if not 1 <= per_page <= max_size:
         raise HttpError(400, f"per_page must be between 1 and {max_size}.")
+    if params.format not in FORMATS:
+        raise HttpError(400, f"format must be one of {', '.join(FORMATS)}; {params.format!r} is not.")
     return params.page, per_page
+
+
+def window(page: int, per_page: int) -> slice:
+    """The rows of a page (past MAX_PAGE: none)."""
+    if page > MAX_PAGE:
+        return slice(0, 0)
+    return slice((page - 1) * per_page, page * per_page)
+
+
+def ndjson(pages) -> StreamingHttpResponse:
+    """Every result, streamed a page at a time (HSDS `format=ndjson`): `pages(n)` gives page n's objects."""
+
+    def lines():
+        number = 1
+        while True:
+            items = pages(number)
+            for item in items:
+                yield json.dumps(item, ensure_ascii=False, default=str) + "\n"
+            if len(items) < NDJSON_PAGE:
+                return
+            number += 1
+
+    return StreamingHttpResponse(lines(), content_type="application/x-ndjson")
+
+
+NDJSON_PAGE = 100
+
+
+def taxonomy_terms_param(taxonomy_id: str | None, term_id: str | None) -> list[str] | None:
+    """taxonomy_term_id (with its children) and taxonomy_id combined, as term ids; None without either, and
+    an empty list when nothing can match (an unknown taxonomy, or a term outside the taxonomy)."""
+    term = uuid_param("taxonomy_term_id", term_id)
+    taxonomy_pk = uuid_param("taxonomy_id", taxonomy_id)
+    if not term and not taxonomy_pk:
+        return None
+    terms = set(term_with_children(term)) if term else None
+    if taxonomy_pk:
+        in_taxonomy = set(TaxonomyTerm.objects.filter(taxonomy_id=taxonomy_pk).values_list("id", flat=True))
+        terms = in_taxonomy if terms is None else terms & in_taxonomy
+    return sorted(str(pk) for pk in terms)
 
 
 def uuid_param(name: str, value: str | None) -> str | None:
@@ -155,6 +220,7 @@ def proximity_param(value: str | None, radius_km: float | None) -> tuple[float, 
 
 
 def paged(items: list, total: int, page: int, per_page: int) -> dict:
+    """The HSDS page wrapper; a page past the last has empty contents (and says it is the last)."""
     total_pages = max(1, math.ceil(total / per_page))
     return {
         "total_items": total,
@@ -206,10 +272,25 @@ def list_services(request: HttpRequest, filters: Query[ServiceFilters]):
     membership = optional_membership(request)
     page, per_page = paging(filters)
     point = proximity_param(filters.proximity, filters.radius_km)
-    term = uuid_param("taxonomy_term_id", filters.taxonomy_term_id)
+    if filters.minimal and filters.full:
+        raise HttpError(400, "minimal and full cannot be combined.")
+    terms = taxonomy_terms_param(filters.taxonomy_id, filters.taxonomy_term_id)
+    if filters.format == "ndjson":
+        return ndjson(lambda number: services_page(membership, filters, terms, point, number, NDJSON_PAGE)[0])
+    if page > MAX_PAGE:
+        return paged([], services_page(membership, filters, terms, point, 1, 1)[1], page, per_page)
+    items, total = services_page(membership, filters, terms, point, page, per_page)
+    return paged(items, total, page, per_page)
+
+
+def services_page(
+    membership, filters: ServiceFilters, terms, point, page: int, per_page: int
+) -> tuple[list, int]:
+    if terms == []:
+        return [], 0  # a taxonomy or term nothing can match
     query = SearchQuery(
         text=filters.search.strip(),
-        taxonomy_term_ids=[term] if term else [],
+        taxonomy_term_ids=terms or [],
         organization_id=uuid_param("organization_id", filters.organization_id),
         modified_after=datetime_param("modified_after", filters.modified_after),
         latitude=point[0] if point else None,
@@ -227,9 +308,11 @@ def list_services(request: HttpRequest, filters: Query[ServiceFilters]):
     if filters.full:
         by_id = serialize.service_queryset().in_bulk(ids)
         items = [serialize.service_object(by_id[pk], membership) for pk in ids if pk in by_id]
+    elif filters.minimal:
+        items = [serialize.service_minimal(hit.service) for hit in result.hits]
     else:
         items = [serialize.service_summary(hit.service) for hit in result.hits]
-    return paged(items, result.total, page, per_page)
+    return items, result.total
 
 
 @hsds_router.get(
@@ -247,36 +330,56 @@ def get_service(request: HttpRequest, service_id: str):
 def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]):
     membership = optional_membership(request)
     page, per_page = paging(filters)
-    queryset = serialize.organization_queryset() if filters.full else Organization.objects.all()
+    queryset = (
+        serialize.organization_queryset(with_services=filters.full_service)
+        if filters.full or filters.full_service
+        else Organization.objects.all()
+    )
     text = filters.search.strip()
     if text:
         queryset = queryset.filter(
             Q(name__icontains=text) | Q(alternate_name__icontains=text) | Q(description__icontains=text)
         )
-    term = uuid_param("taxonomy_term_id", filters.taxonomy_term_id)
-    if term:
-        services = Service.objects.filter(taxonomy_terms__in=term_with_children(term))
+    terms = taxonomy_terms_param(filters.taxonomy_id, filters.taxonomy_term_id)
+    if terms is not None:
+        services = Service.objects.filter(taxonomy_terms__in=terms)
         queryset = queryset.filter(pk__in=services.values("organization_id"))
     modified = datetime_param("modified_after", filters.modified_after)
     if modified:
         queryset = queryset.filter(last_modified__gte=modified)
     queryset = queryset.order_by("name", "id")
+
+    def objects(rows) -> list[dict]:
+        return [
+            serialize.organization_object(
+                o,
+                membership,
+                nested=filters.full or filters.full_service,
+                services="full" if filters.full_service else None,
+            )
+            for o in rows
+        ]
+
+    if filters.format == "ndjson":
+        return ndjson(lambda number: objects(queryset[window(number, NDJSON_PAGE)]))
     total = queryset.count()
-    rows = queryset[(page - 1) * per_page : page * per_page]
-    items = [serialize.organization_object(o, membership, nested=filters.full) for o in rows]
-    return paged(items, total, page, per_page)
+    return paged(objects(queryset[window(page, per_page)]), total, page, per_page)
 
 
 @hsds_router.get(
     "/organizations/{organization_id}",
-    response=HsdsOrganization,
+    response=HsdsOrganizationWithServices,
     exclude_none=True,
     summary="One organization",
 )
-def get_organization(request: HttpRequest, organization_id: str):
+def get_organization(request: HttpRequest, organization_id: str, params: Query[OrganizationParams]):
     membership = optional_membership(request)
-    organization = object_or_404(serialize.organization_queryset(), "organization", organization_id)
-    return serialize.organization_object(organization, membership)
+    organization = object_or_404(
+        serialize.organization_queryset(with_services=params.full_service), "organization", organization_id
+    )
+    return serialize.organization_object(
+        organization, membership, services="full" if params.full_service else "summary"
+    )
 
 
 @hsds_router.get(
@@ -287,8 +390,12 @@ def list_taxonomies(request: HttpRequest, filters: Query[PageParams]):
     queryset = Taxonomy.objects.order_by("name", "id")
     if filters.search.strip():
         queryset = queryset.filter(name__icontains=filters.search.strip())
+    if filters.format == "ndjson":
+        return ndjson(
+            lambda number: [serialize.taxonomy_object(t) for t in queryset[window(number, NDJSON_PAGE)]]
+        )
     total = queryset.count()
-    items = [serialize.taxonomy_object(t) for t in queryset[(page - 1) * per_page : page * per_page]]
+    items = [serialize.taxonomy_object(t) for t in queryset[window(page, per_page)]]
     return paged(items, total, page, per_page)
 
 
@@ -321,8 +428,12 @@ def list_taxonomy_terms(request: HttpRequest, filters: Query[TermFilters]):
         queryset = queryset.filter(parent_id=parent)
     if filters.top_only:
         queryset = queryset.filter(parent__isnull=True)
+    if filters.format == "ndjson":
+        return ndjson(
+            lambda number: [serialize.taxonomy_term_object(t) for t in queryset[window(number, NDJSON_PAGE)]]
+        )
     total = queryset.count()
-    items = [serialize.taxonomy_term_object(t) for t in queryset[(page - 1) * per_page : page * per_page]]
+    items = [serialize.taxonomy_term_object(t) for t in queryset[window(page, per_page)]]
     return paged(items, total, page, per_page)
 
 
@@ -359,9 +470,9 @@ def list_service_at_locations(request: HttpRequest, filters: Query[ServiceFilter
             | Q(service__description__icontains=text)
             | Q(location__name__icontains=text)
         )
-    term = uuid_param("taxonomy_term_id", filters.taxonomy_term_id)
-    if term:
-        queryset = queryset.filter(service__taxonomy_terms__in=term_with_children(term)).distinct()
+    terms = taxonomy_terms_param(filters.taxonomy_id, filters.taxonomy_term_id)
+    if terms is not None:
+        queryset = queryset.filter(service__taxonomy_terms__in=terms).distinct()
     organization = uuid_param("organization_id", filters.organization_id)
     if organization:
         queryset = queryset.filter(service__organization_id=organization)
@@ -395,10 +506,16 @@ def list_service_at_locations(request: HttpRequest, filters: Query[ServiceFilter
                 and _distance_km(latitude, longitude, place.latitude, place.longitude) <= radius
             ):
                 within.append(sal)
-        total, rows = len(within), within[(page - 1) * per_page : page * per_page]
-    else:
-        total = queryset.count()
-        rows = list(queryset[(page - 1) * per_page : page * per_page])
+        queryset = within
+    if filters.format == "ndjson":
+        return ndjson(
+            lambda number: [
+                serialize.service_at_location_object(s, membership, with_service=True)
+                for s in queryset[window(number, NDJSON_PAGE)]
+            ]
+        )
+    total = len(queryset) if point else queryset.count()
+    rows = list(queryset[window(page, per_page)])
     items = [serialize.service_at_location_object(s, membership, with_service=True) for s in rows]
     return paged(items, total, page, per_page)
 

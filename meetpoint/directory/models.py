@@ -188,6 +188,9 @@ class Service(models.Model):
     maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
     alert = models.TextField(blank=True)
     accepts_referrals = models.BooleanField(default=True)
+    # HSDS assured_date / assurer_email: when and by whom the record was last checked as correct.
+    assured_date = models.DateField(null=True, blank=True)
+    assurer_email = models.EmailField(blank=True)
     taxonomy_terms = models.ManyToManyField(TaxonomyTerm, blank=True, related_name="services")
     last_modified = models.DateTimeField(auto_now=True, db_index=True)
 

@@ -1,6 +1,7 @@
 """Pages of the directory: the public search, service detail, map and mobile units (no login), and the
 editing pages where admin and staff keep their own organization's services, locations and hours."""
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -160,10 +161,14 @@ def service_detail(request: HttpRequest, pk) -> HttpResponse:
                 "open_now": any(is_open(r, clock) for r in service_rows),
             }
         )
+    capacity = service.capacities.first()
     context = {
         "service": service,
         "places": places,
-        "capacity": service.capacities.first(),
+        "capacity": capacity,
+        # the capacity's own time (from the feed, or Meetpoint's last edit): old figures are flagged
+        "capacity_stale": capacity is not None
+        and capacity.updated < timezone.now() - timedelta(days=settings.MEETPOINT_CAPACITY_STALE_DAYS),
         "terms": list(service.taxonomy_terms.all()),
     }
     return render(request, "directory/service_detail.html", context)

@@ -1,6 +1,8 @@
 """An iCalendar (RFC 5545) feed of public calendar items, written by hand: a few lines of a simple format."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+from django.utils import timezone
 
 
 def _escape(text: str) -> str:
@@ -36,6 +38,28 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+# An event saved without an end is shown as lasting this long: RFC 5545 reads a DTSTART without DTEND as an
+# instant, which calendars show as a zero-length appointment.
+DEFAULT_EVENT_LENGTH = timedelta(hours=1)
+
+
+def _when(item) -> list[str]:
+    """DTSTART and DTEND: a take-back day is a whole day (VALUE=DATE, ending the next day as RFC 5545 3.6.1
+    says); every timed event has an end."""
+    if item.kind == "take_back":
+        day = timezone.localtime(item.starts_at).date()
+        return [
+            f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
+        ]
+    ends = (
+        item.ends_at
+        if item.ends_at and item.ends_at > item.starts_at
+        else item.starts_at + DEFAULT_EVENT_LENGTH
+    )
+    return [f"DTSTART:{_stamp(item.starts_at)}", f"DTEND:{_stamp(ends)}"]
+
+
 def feed(items, base_url: str, host: str) -> str:
     lines = [
         "BEGIN:VCALENDAR",
@@ -53,10 +77,8 @@ def feed(items, base_url: str, host: str) -> str:
             "BEGIN:VEVENT",
             f"UID:{item.kind}-{item.id}@{host}",
             f"DTSTAMP:{now}",
-            f"DTSTART:{_stamp(item.starts_at)}",
+            *_when(item),
         ]
-        if item.ends_at:
-            lines.append(f"DTEND:{_stamp(item.ends_at)}")
         lines += [
             f"SUMMARY:{_escape(item.title)}",
             f"LOCATION:{_escape(item.place)}",

@@ -1,11 +1,12 @@
 """The referrals JSON API (/api/v1/referrals/): create, inbox/outbox, detail, transitions, consent, notifications,
 loop metrics and FHIR export. Same actions and queries as the pages; same redaction."""
 
+import json
 import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -14,7 +15,7 @@ from meetpoint.accounts.api_auth import member_auth, require_role
 from meetpoint.accounts.roles import PARTICIPANT_LEVEL_ROLES
 from meetpoint.bounds import MAX_ID, MAX_PAGE
 from meetpoint.referrals import actions, lifecycle, metrics, queries
-from meetpoint.referrals.fhir import referral_bundle
+from meetpoint.referrals.fhir import FHIR_JSON, referral_bundle
 from meetpoint.referrals.models import Consent
 from meetpoint.referrals.queries import ReferralView
 
@@ -447,11 +448,25 @@ def revoke_consent(request: HttpRequest, referral_id: uuid.UUID, payload: Revoke
     return 200, {"revoked": count}
 
 
-@router.get("/{referral_id}/fhir", auth=member_auth, response=dict)
+@router.get(
+    "/{referral_id}/fhir",
+    auth=member_auth,
+    response=dict,
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "A FHIR R4 Bundle",
+                "content": {FHIR_JSON: {"schema": {"type": "object", "additionalProperties": True}}},
+            }
+        }
+    },
+)
 def fhir_export(request: HttpRequest, referral_id: uuid.UUID):
-    """FHIR R4 Bundle (ServiceRequest + Task [+ Consent]) per the HL7 SDOH Clinical Care guide."""
+    """FHIR R4 Bundle (ServiceRequest + Task + Organizations [+ Consent]) per the HL7 SDOH Clinical Care guide,
+    as application/fhir+json."""
     membership = _read_one(request, referral_id, "referral.export", {"format": "fhir"})
-    return referral_bundle(_view_of(membership, referral_id))
+    bundle = referral_bundle(_view_of(membership, referral_id))
+    return HttpResponse(json.dumps(bundle), content_type=FHIR_JSON)
 
 
 class DisclosureOut(Schema):

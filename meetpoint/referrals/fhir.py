@@ -1,6 +1,12 @@
 """FHIR R4 export of a referral as the HL7 SDOH Clinical Care guide models it: a ServiceRequest (the referral)
-and a Task (its progress: intent order, code fulfill, focus the ServiceRequest), plus the Consent while it is in
-force, in a collection Bundle. Built from queries.referral_view, so a restricted view exports restricted."""
+and a Task (its progress: intent order, code fulfill, focus the ServiceRequest), the Consent (active while in
+force, inactive once revoked or expired: the sender still sees what was agreed) and the two Organizations, in a
+collection Bundle. Every fullUrl is a UUID URN and every literal reference points at an entry of the Bundle; the
+screening is named by identifier (it is not in the Bundle). Built from queries.referral_view, so a restricted
+view exports restricted."""
+
+import base64
+import uuid
 
 from django.utils import timezone
 
@@ -10,6 +16,18 @@ from meetpoint.referrals.queries import ReferralView
 TASK_CODE_SYSTEM = "http://hl7.org/fhir/CodeSystem/task-code"
 PRIORITY = {"routine": "routine", "urgent": "urgent", "emergent": "stat"}
 PART2_POLICY = "https://www.ecfr.gov/current/title-42/chapter-I/subchapter-A/part-2"
+V3_ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+FHIR_JSON = "application/fhir+json"
+# The Task has no row of its own: its id is derived from the referral's, the same on every export.
+TASK_NAMESPACE = uuid.UUID("0b6f5a52-3c1e-5d8e-9f27-7a1d4c2e9b10")
+
+
+def task_id(referral) -> str:
+    return str(uuid.uuid5(TASK_NAMESPACE, str(referral.pk)))
+
+
+def _urn(value) -> str:
+    return f"urn:uuid:{value}"
 
 
 def _iso(moment) -> str | None:
@@ -17,13 +35,44 @@ def _iso(moment) -> str | None:
 
 
 def _org(organization) -> dict:
-    return {"reference": f"Organization/{organization.pk}", "display": organization.name}
+    return {"reference": _urn(organization.pk), "display": organization.name}
+
+
+def _organization_entry(organization) -> dict:
+    return {
+        "fullUrl": _urn(organization.pk),
+        "resource": {
+            "resourceType": "Organization",
+            "id": str(organization.pk),
+            "active": True,
+            "name": organization.name,
+        },
+    }
+
+
+def _consent_text(consent) -> str:
+    """What the person agreed to, as the form recorded it (42 CFR 2.31): the Consent's source."""
+    lines = [
+        "42 CFR Part 2 consent to disclose",
+        f"From (discloser): {consent.discloser}",
+        f"To (recipient): {consent.recipient}",
+        f"Information: {consent.information}",
+        f"Purpose: {consent.purpose}",
+        f"Signed on: {consent.signed_on.isoformat()} ({consent.get_signature_method_display()})",
+    ]
+    if consent.expires_on:
+        lines.append(f"Expires on: {consent.expires_on.isoformat()}")
+    if consent.expiry_event:
+        lines.append(f"Expires when: {consent.expiry_event}")
+    if consent.revoked_at:
+        lines.append(f"Revoked on: {timezone.localdate(consent.revoked_at).isoformat()}")
+    return "\n".join(lines) + "\n"
 
 
 def referral_bundle(view: ReferralView) -> dict:
     referral = view.referral
     request_id = str(referral.pk)
-    task_id = f"{referral.pk}-task"
+    task_pk = task_id(referral)
     subject = {"display": "Withheld"}
     if not view.restricted and view.participant is not None:
         subject = {
@@ -58,19 +107,18 @@ def referral_bundle(view: ReferralView) -> dict:
         if view.screening is not None:
             supporting.append(
                 {
-                    "reference": f"QuestionnaireResponse/{view.screening.pk}",
+                    "type": "QuestionnaireResponse",
+                    "identifier": {"system": "urn:meetpoint:screening", "value": str(view.screening.pk)},
                     "display": view.screening.instrument,
                 }
             )
-        if view.consent is not None and view.consent_in_force:
-            supporting.append(
-                {"reference": f"urn:uuid:{view.consent.pk}", "display": "42 CFR Part 2 consent"}
-            )
+        if view.consent is not None:
+            supporting.append({"reference": _urn(view.consent.pk), "display": "42 CFR Part 2 consent"})
         if supporting:
             service_request["supportingInfo"] = supporting
     task: dict = {
         "resourceType": "Task",
-        "id": task_id,
+        "id": task_pk,
         "status": lifecycle.TASK_STATUS[referral.state],
         "intent": "order",
         "code": {
@@ -103,9 +151,11 @@ def referral_bundle(view: ReferralView) -> dict:
             ]
     entries = [
         {"fullUrl": f"urn:uuid:{request_id}", "resource": service_request},
-        {"fullUrl": f"urn:uuid:{task_id}", "resource": task},
+        {"fullUrl": _urn(task_pk), "resource": task},
+        _organization_entry(referral.sender),
+        _organization_entry(referral.receiver),
     ]
-    if not view.restricted and view.consent is not None and view.consent_in_force:
+    if not view.restricted and view.consent is not None:
         consent = view.consent
         provision: dict = {
             "type": "permit",
@@ -116,13 +166,15 @@ def referral_bundle(view: ReferralView) -> dict:
         }
         if consent.expires_on:
             provision["period"] = {"end": consent.expires_on.isoformat()}
+        provision["code"] = [{"text": consent.information}]  # the information described
+        text = _consent_text(consent)
         entries.append(
             {
                 "fullUrl": f"urn:uuid:{consent.pk}",
                 "resource": {
                     "resourceType": "Consent",
                     "id": str(consent.pk),
-                    "status": "active",
+                    "status": "active" if view.consent_in_force else "inactive",
                     "scope": {
                         "coding": [
                             {
@@ -134,17 +186,19 @@ def referral_bundle(view: ReferralView) -> dict:
                     "category": [
                         {
                             "coding": [
-                                {
-                                    "system": "http://loinc.org",
-                                    "code": "59284-0",
-                                    "display": "Patient Consent",
-                                }
+                                {"system": V3_ACT_CODE, "code": "IDSCL", "display": "information disclosure"}
                             ]
                         }
                     ],
                     "patient": subject,
                     "dateTime": consent.signed_on.isoformat(),
                     "organization": [_org(referral.sender)],
+                    "sourceAttachment": {
+                        "contentType": "text/plain; charset=utf-8",
+                        "language": "en",
+                        "title": f"42 CFR Part 2 consent, purpose: {consent.purpose}"[:250],
+                        "data": base64.b64encode(text.encode("utf-8")).decode("ascii"),
+                    },
                     "policy": [{"uri": PART2_POLICY}],
                     "provision": provision,
                 },

@@ -53,6 +53,12 @@ class HsdsServiceAtLocationWithService(HsdsServiceAtLocation):
     service: HsdsService | None = Field(None, description="The service (one-to-one fields).")
 
 
+class HsdsOrganizationWithServices(HsdsOrganization):
+    services: list[HsdsService] | None = Field(
+        None, description="Its active services: one-to-one fields, or fully nested with full_service."
+    )
+
+
 def page_of(item: type[Schema], name: str) -> type[Schema]:
     return create_model(
         name,
@@ -69,7 +75,7 @@ def page_of(item: type[Schema], name: str) -> type[Schema]:
 
 
 ServicePage = page_of(HsdsService, "HsdsServicePage")
-OrganizationPage = page_of(HsdsOrganization, "HsdsOrganizationPage")
+OrganizationPage = page_of(HsdsOrganizationWithServices, "HsdsOrganizationPage")
 TaxonomyPage = page_of(HsdsTaxonomy, "HsdsTaxonomyPage")
 TaxonomyTermPage = page_of(HsdsTaxonomyTerm, "HsdsTaxonomyTermPage")
 ServiceAtLocationPage = page_of(HsdsServiceAtLocationWithService, "HsdsServiceAtLocationPage")

@@ -25,7 +25,8 @@ from pathlib import Path
 
 from meetpoint.directory.hsds import serialize
 from meetpoint.directory.hsds.batch import Batch
-from meetpoint.directory.hsds.readers import flatten
+from meetpoint.directory.hsds.readers import CONFIDENTIAL_MARKER, NESTING, flatten
+from meetpoint.directory.hsds.serialize import CONFIDENTIAL_FLAG, PUBLIC_AREA_FIELD
 from meetpoint.directory.hsds.validation import HSDS_VERSION, problems, schema_documents
 from meetpoint.directory.models import Location, Taxonomy, TaxonomyTerm
 from meetpoint.directory.visibility import EveryPlace
@@ -88,6 +89,33 @@ def build_objects(membership) -> dict[str, list[dict]]:
             for t in TaxonomyTerm.objects.select_related("taxonomy").order_by("code", "id")
         ],
     }
+
+
+# HSDS 3.1 requires a description of organizations and taxonomies (and their terms); Meetpoint does not, and in
+# Table Schema an empty cell is a missing value. The export says plainly that none was given.
+NO_DESCRIPTION = "No description given."
+DESCRIBED = {"organization", "taxonomy", "taxonomy_term"}
+ADDRESS_REQUIRED = ("address_1", "city", "state_province", "postal_code", "country")
+
+
+def complete_required(obj: dict, table: str, dropped: list[str]) -> dict:
+    """The object with a stated missing description, and without addresses that lack what HSDS requires of
+    an address (an address without a street or city locates nothing); `dropped` collects their ids."""
+    if table in DESCRIBED and not obj.get("description"):
+        obj["description"] = NO_DESCRIPTION
+    for key, (child, _link) in NESTING.get(table, {}).items():
+        nested = obj.get(key)
+        if isinstance(nested, dict):
+            complete_required(nested, child, dropped)
+        elif isinstance(nested, list):
+            if child == "address":
+                kept = [a for a in nested if all(a.get(k) for k in ADDRESS_REQUIRED)]
+                dropped.extend(str(a.get("id")) for a in nested if a not in kept)
+                obj[key] = nested = kept
+            for item in nested:
+                if isinstance(item, dict):
+                    complete_required(item, child, dropped)
+    return obj
 
 
 SCHEMA_OF = {
@@ -155,7 +183,35 @@ def _cell(value) -> str:
     return str(value)
 
 
-def datapackage(tables: list[str]) -> dict:
+# How the CSV files are written (Python's csv defaults), declared so that Table Schema readers need not guess.
+CSV_DIALECT = {
+    "delimiter": ",",
+    "quoteChar": '"',
+    "doubleQuote": True,
+    "lineTerminator": "\r\n",
+    "header": True,
+}
+PUBLIC_TITLE = "Meetpoint shared directory (HSDS 3.1)"
+PARTNER_TITLE = (
+    "CONFIDENTIAL — PARTNER-INTERNAL, do not publish: Meetpoint directory with exact confidential places"
+    " (HSDS 3.1)"
+)
+# A partner-internal package names its confidential locations under readers.CONFIDENTIAL_MARKER:
+# import_hsds keeps them confidential.
+
+
+def foreign_keys(columns: list[str], tables: list[str]) -> list[dict]:
+    """As in the official datapackage: each `<table>_id` column refers to that table's id."""
+    return [
+        {"fields": column, "reference": {"resource": column.removesuffix("_id"), "fields": "id"}}
+        for column in columns
+        if column.endswith("_id") and column.removesuffix("_id") in tables and column != "id"
+    ]
+
+
+def datapackage(tables: list[str], *, confidential: list[dict] | None = None) -> dict:
+    """The tabular data package. `confidential` (a partner-internal export): the confidential locations'
+    ids and public areas, also put in the title."""
     resources = []
     for table in tables:
         document = next(d for d in schema_documents().values() if d.get("name") == table)
@@ -180,12 +236,16 @@ def datapackage(tables: list[str]) -> dict:
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
                 "profile": "tabular-data-resource",
-                "schema": {"primaryKey": "id", "fields": fields},
+                "dialect": CSV_DIALECT,
+                "schema": {"primaryKey": "id", "fields": fields}
+                | ({"foreignKeys": keys} if (keys := foreign_keys(columns, tables)) else {}),
             }
         )
+    marker = {} if confidential is None else {CONFIDENTIAL_MARKER: confidential}
     return {
+        **marker,
         "name": "meetpoint_directory",
-        "title": "Meetpoint shared directory (HSDS 3.1)",
+        "title": PUBLIC_TITLE if confidential is None else PARTNER_TITLE,
         "profile": "tabular-data-package",
         "version": "3.1.0",
         "license": {
@@ -215,9 +275,14 @@ def write_csv(objects: dict[str, list[dict]], folder: Path, *, private: bool = F
             for row in sorted(rows, key=lambda r: r.raw_id):
                 writer.writerow([_cell(row.values.get(c)) for c in columns])
         written.append(folder / path)
-    package = datapackage(list(CSV_TABLES))
+    confidential = None
     if private:
-        package["title"] = "CONFIDENTIAL — " + package["title"] + ": exact places of confidential sites"
+        confidential = [
+            {"id": row.raw_id, "public_area": str(row.values.get(PUBLIC_AREA_FIELD) or "")}
+            for row in sorted(batch.rows("location"), key=lambda r: r.raw_id)
+            if row.values.get(CONFIDENTIAL_FLAG)
+        ]
+    package = datapackage(list(CSV_TABLES), confidential=confidential)
     _write(folder / "datapackage.json", json.dumps(package, indent=2) + "\n", private)
     written.append(folder / "datapackage.json")
     return written
@@ -238,7 +303,12 @@ def export_directory(target: Path, *, partner: bool = False) -> ExportResult:
     """Write the export into `target` (created if absent). Raises ExportInvalid, writing nothing, if any object
     fails the official schemas."""
     membership = EveryPlace() if partner else None
-    objects, left_out = without_invalid(build_objects(membership))
+    objects = build_objects(membership)
+    dropped: list[str] = []
+    for name, items in objects.items():
+        for item in items:
+            complete_required(item, SCHEMA_OF[name], dropped)
+    objects, left_out = without_invalid(objects)
     if left_out and not any(objects.values()):
         raise ExportInvalid(left_out)
     exposed = list(exposed_organizations()) if partner else []
@@ -262,6 +332,7 @@ def export_directory(target: Path, *, partner: bool = False) -> ExportResult:
     files += write_csv(objects, target / "csv", private=partner)
     counts = {name: len(items) for name, items in objects.items()}
     counts["hsds_version"] = HSDS_VERSION
+    counts["addresses_left_out"] = len(set(dropped))
     return ExportResult(counts, files, exposed, left_out)
 
 

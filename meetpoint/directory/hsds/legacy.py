@@ -141,7 +141,13 @@ def read_legacy_tables(tables: dict[str, tuple[str, list[dict]]], batch: Batch) 
                 weekday = values.pop("weekday", "")
                 day = _day(weekday)
                 if day is None:
-                    batch.problems.error(file, values.get("id"), "weekday", f"{weekday!r} is not a day (1-7)")
+                    batch.problems.error(
+                        file,
+                        values.get("id"),
+                        "weekday",
+                        f"{weekday!r} is not a day (1-7)",
+                        values.get("_line"),
+                    )
                     continue
                 values.update(freq="WEEKLY", byday=day)
                 batch.add("schedule", values, file)
@@ -160,7 +166,8 @@ def read_legacy_tables(tables: dict[str, tuple[str, list[dict]]], batch: Batch) 
                 batch.add(
                     "schedule",
                     {
-                        "id": f"holiday_schedule:{row.get('id')}",
+                        "id": f"holiday_schedule:{row.get('id')}" if row.get("id") else "",
+                        "_line": row.get("_line"),
                         "service_id": row.get("service_id", ""),
                         "location_id": row.get("location_id", ""),
                         "service_at_location_id": row.get("service_at_location_id", ""),
@@ -181,7 +188,7 @@ def read_legacy_tables(tables: dict[str, tuple[str, list[dict]]], batch: Batch) 
                     spoken = spoken or [""]
                 for index, language in enumerate(spoken):
                     entry = dict(values)
-                    if index:
+                    if index and values.get("id"):
                         entry["id"] = f"{values.get('id')}:{language}"
                     if language:
                         entry["_language"] = language  # a name or a code; the loader tells which
@@ -197,7 +204,9 @@ def read_legacy_tables(tables: dict[str, tuple[str, list[dict]]], batch: Batch) 
                 service = batch.tables.get("service", {}).get(str(row.get("service_id", "")))
                 text = str(row.get("eligibility", "")).strip()
                 if service is None:
-                    batch.problems.warning(file, row.get("id"), "service_id", "no such service; skipped")
+                    batch.problems.warning(
+                        file, row.get("id"), "service_id", "no such service; skipped", row.get("_line")
+                    )
                 elif text:
                     current = str(service.values.get("eligibility_description") or "")
                     if text not in current.split("; "):
@@ -208,6 +217,7 @@ def read_legacy_tables(tables: dict[str, tuple[str, list[dict]]], batch: Batch) 
                     "attribute",
                     {
                         "id": row.get("id"),
+                        "_line": row.get("_line"),
                         "link_id": row.get("service_id"),
                         "link_entity": "service",
                         "taxonomy_term_id": row.get("taxonomy_id"),
@@ -226,6 +236,7 @@ def read_legacy_tables(tables: dict[str, tuple[str, list[dict]]], batch: Batch) 
                     "attribute",
                     {
                         "id": row.get("id"),
+                        "_line": row.get("_line"),
                         "link_id": row.get("service_id") or row.get("link_id"),
                         "link_entity": "service"
                         if name == "service_attributes.csv"
@@ -242,6 +253,7 @@ def read_legacy_tables(tables: dict[str, tuple[str, list[dict]]], batch: Batch) 
                     "taxonomy_term",
                     {
                         "id": row.get("id"),
+                        "_line": row.get("_line"),
                         "name": row.get("name"),
                         "parent_id": row.get("parent_id", ""),
                         "taxonomy": vocabulary,

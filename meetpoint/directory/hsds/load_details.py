@@ -1,13 +1,14 @@
 """The loader's part for the records that hang off organizations, services and locations: addresses, contacts,
 phones, languages, schedules, service areas, capacities, cost options and taxonomy links (see load.py)."""
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
-from django.conf.locale import LANG_INFO
+from dateutil.rrule import FR, MO, SA, SU, TH, TU, WE, WEEKLY, rrule
 
 from meetpoint.accounts.models import Organization
 from meetpoint.directory.hsds.batch import Row
 from meetpoint.directory.hsds.ids import derived_id
+from meetpoint.directory.hsds.languages import language_name, read_language
 from meetpoint.directory.models import (
     Address,
     Contact,
@@ -23,11 +24,14 @@ from meetpoint.directory.models import (
 )
 
 BYDAY = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
+RRULE_DAYS = {"MO": MO, "TU": TU, "WE": WE, "TH": TH, "FR": FR, "SA": SA, "SU": SU}
+
+
+def rrule_weekday(code: str):
+    return RRULE_DAYS[code]
+
+
 MAX_DATED_DAYS = 62
-LANGUAGE_CODES = {
-    info["name"].lower(): code for code, info in LANG_INFO.items() if "name" in info and "-" not in code
-}
-LANGUAGE_NAMES = {code: info["name"] for code, info in LANG_INFO.items() if "name" in info}
 
 
 class DetailLoader:
@@ -130,10 +134,10 @@ class DetailLoader:
 
     def load_phone(self, row: Row) -> None:
         number = self.text(row, "number", Phone)
-        if not number:
-            self.err(row, "number", "a phone needs a number")
-            return
         owners = self.owners(row)
+        if not number:
+            self.warn(row, "number", "a phone without a number; not stored")
+            return
         if not any(owners.values()):
             self.warn(row, "", "a phone without an organization, service or location; skipped")
             return
@@ -160,16 +164,21 @@ class DetailLoader:
             return
         code = self.text(row, "code")
         name = self.text(row, "name")
-        spoken = str(row.values.get("_language") or "").strip()
-        if spoken:
-            if spoken.lower() in LANGUAGE_NAMES:
-                code = code or spoken.lower()
+        spoken = str(row.values.get("_language") or "").strip()  # a 1.x `language`: a name or a code
+        if spoken and not name and not code:
+            reading = read_language(spoken)
+            if reading is not None and reading.code == spoken.lower():
+                code = spoken
             else:
-                name = name or spoken
+                name = spoken
         if not code and name:
-            code = LANGUAGE_CODES.get(name.lower(), "")
-            if not code:
-                self.warn(row, "name", f"no ISO 639-1 code known for {name!r}; stored by name")
+            reading = read_language(name)
+            if reading is None:
+                self.warn(row, "name", f"no ISO 639 code known for {name!r}; stored by name")
+            else:
+                code = reading.code
+                if not reading.exact:
+                    self.warn(row, "name", f"{name!r} read as the language {reading.code} ({reading.name})")
         if len(code) > 10:
             self.err(row, "code", f"{code!r} is not an ISO 639 code")
             return
@@ -181,7 +190,7 @@ class DetailLoader:
                 "service_id": owners.get("service_id"),
                 "location_id": owners.get("location_id"),
                 "code": code.lower(),
-                "name": (name or LANGUAGE_NAMES.get(code.lower(), ""))[:100],
+                "name": (name or language_name(code))[:100],
                 "note": self.text(row, "note"),
             },
         )
@@ -197,6 +206,10 @@ class DetailLoader:
         return "Etc/UTC" if offset == 0 else f"Etc/GMT{-int(offset):+d}"
 
     def load_schedule(self, row: Row) -> None:
+        # The values are read before the links, so that one run reports every problem of every schedule.
+        opens, closes = self.clock(row, "opens_at"), self.clock(row, "closes_at")
+        valid_from, valid_to = self.day(row, "valid_from"), self.day(row, "valid_to")
+        dtstart = self.day(row, "dtstart")
         owners = self.owners(row, organization=False)
         sal_raw = row.values.get("service_at_location_id")
         sal = self.id_of(sal_raw) if sal_raw not in (None, "") else None
@@ -205,9 +218,6 @@ class DetailLoader:
         if not any(owners.values()) and sal is None:
             self.warn(row, "", "a schedule without a service or location; skipped")
             return
-        opens, closes = self.clock(row, "opens_at"), self.clock(row, "closes_at")
-        valid_from, valid_to = self.day(row, "valid_from"), self.day(row, "valid_to")
-        dtstart = self.day(row, "dtstart")
         if opens is None or closes is None:
             if not (row.values.get("opens_at") or row.values.get("closes_at")):
                 self.warn(
@@ -226,10 +236,6 @@ class DetailLoader:
             )
             return
         freq = self.text(row, "freq").upper()
-        unsupported = [
-            k for k in ("bymonthday", "byyearday", "byweekno") if row.values.get(k) not in (None, "")
-        ]
-        interval = self.number(row, "interval")
         common = {
             "service_id": owners.get("service_id"),
             "location_id": owners.get("location_id"),
@@ -240,20 +246,13 @@ class DetailLoader:
             "description": self.text(row, "description"),
             "notes": self.text(row, "notes"),
         }
-        if freq == "WEEKLY" or (not freq and row.values.get("byday")):
-            days = [
-                d.strip().upper()[-2:] for d in str(row.values.get("byday") or "").split(",") if d.strip()
-            ]
-            bad = [d for d in days if d not in BYDAY]
-            if bad or not days:
-                self.err(row, "byday", f"{row.values.get('byday')!r} is not a list of MO..SU")
-                return
-            if unsupported or (interval not in (None, 1)):
-                self.warn(
-                    row,
-                    ", ".join(unsupported) or "interval",
-                    "stored as plain weekly hours (Meetpoint keeps no monthly/interval rules)",
-                )
+        if freq in ("WEEKLY", "DAILY") or (not freq and row.values.get("byday")):
+            rule = self.weekly_rule(row, freq, dtstart or valid_from)
+            if rule is None:
+                return  # refused: the rule is not stored rather than stored as another rule
+            days, first, last = rule
+            valid_from = max(d for d in (valid_from, first) if d) if (valid_from or first) else None
+            valid_to = min(d for d in (valid_to, last) if d) if (valid_to or last) else None
             for index, day_code in enumerate(days):
                 pk = (
                     self.id_of(row.raw_id)
@@ -274,10 +273,11 @@ class DetailLoader:
                 )
             return
         if freq:
-            self.warn(
+            self.err(
                 row,
                 "freq",
-                f"{freq} rules are not stored (weekly hours and dated sessions are)",
+                f"{freq} rules cannot be stored exactly (Meetpoint keeps weekly hours and dated sessions)",
+                done="schedule refused, not rewritten",
             )
             return
         first = dtstart or valid_from
@@ -301,6 +301,50 @@ class DetailLoader:
                 pk,
                 {**common, "weekday": None, "date": on, "valid_from": None, "valid_to": None},
             )
+
+    def weekly_rule(self, row: Row, freq: str, start) -> tuple[list[str], object, object] | None:
+        """(days, first day, last day) of a WEEKLY (or DAILY) rule that weekly hours represent exactly: every
+        week (interval 1), whole weekdays, ending by `until` or after `count` occurrences (python-dateutil's
+        rrule counts them). Anything else is refused with its field, never stored as a different rule."""
+        refuse = "schedule refused, not rewritten"
+        raw_days = [d.strip().upper() for d in str(row.values.get("byday") or "").split(",") if d.strip()]
+        if freq == "DAILY" and not raw_days:
+            raw_days = list(BYDAY)
+        ordinal = [d for d in raw_days if d[-2:] in BYDAY and d[:-2]]
+        if ordinal:
+            self.err(
+                row,
+                "byday",
+                f"{', '.join(ordinal)}: the nth weekday of a month cannot be stored as weekly hours",
+                done=refuse,
+            )
+            return None
+        if not raw_days or any(d not in BYDAY for d in raw_days):
+            self.err(row, "byday", f"{row.values.get('byday')!r} is not a list of MO..SU")
+            return None
+        for name in ("bymonthday", "byyearday", "byweekno", "bymonth", "bysetpos"):
+            if row.values.get(name) not in (None, ""):
+                self.err(row, name, f"{name} cannot be stored as weekly hours", done=refuse)
+                return None
+        interval = self.number(row, "interval", integer=True)
+        if interval not in (None, 1):
+            self.err(row, "interval", f"every {interval} weeks cannot be stored as weekly hours", done=refuse)
+            return None
+        last = self.day(row, "until")
+        count = self.number(row, "count", integer=True)
+        if count is not None:
+            if count < 1 or start is None:
+                self.err(
+                    row, "count", "a count needs dtstart (or valid_from) and must be 1 or more", done=refuse
+                )
+                return None
+            weekdays = [rrule_weekday(d) for d in raw_days]
+            occurrences = list(
+                rrule(WEEKLY, byweekday=weekdays, dtstart=datetime.combine(start, time(0)), count=count)
+            )
+            counted = occurrences[-1].date()
+            last = min(last, counted) if last else counted
+        return raw_days, start, last
 
     def load_service_area(self, row: Row) -> None:
         owners = self.owners(row, organization=False, location=False)
@@ -334,10 +378,11 @@ class DetailLoader:
             self.err(row, "available", "is required (a whole number)")
             return
         unit = self.units.get(str(row.values.get("unit_id") or ""), "") or "referrals"
+        pk = self.id_of(row.raw_id)
         self.save(
             "service_capacity",
             ServiceCapacity,
-            self.id_of(row.raw_id),
+            pk,
             {
                 "service_id": service,
                 "unit_name": unit,
@@ -346,6 +391,7 @@ class DetailLoader:
                 "description": self.text(row, "description"),
             },
         )
+        self.keep_source_time(ServiceCapacity, pk, row, "updated", "updated")
 
     def load_cost_option(self, row: Row) -> None:
         service = self.ref(row, "service_id", Service)

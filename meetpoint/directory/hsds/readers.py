@@ -12,6 +12,7 @@ from pathlib import Path
 
 from meetpoint.directory.hsds import legacy
 from meetpoint.directory.hsds.batch import Batch
+from meetpoint.directory.hsds.serialize import CONFIDENTIAL_FLAG, PUBLIC_AREA_FIELD
 from meetpoint.directory.hsds.validation import problems as schema_problems
 from meetpoint.directory.hsds.validation import schema_documents
 
@@ -95,6 +96,8 @@ FILE_HINTS = {
     "taxonomy_term": "taxonomy_term",
     "taxonomy_terms": "taxonomy_term",
 }
+
+CONFIDENTIAL_MARKER = "meetpoint_confidential_locations"  # written by export.datapackage (partner-internal)
 
 SCHEMA_CHECKED = {"service", "organization", "location", "service_at_location", "taxonomy", "taxonomy_term"}
 
@@ -323,13 +326,15 @@ def read_csv(path: Path, batch: Batch) -> list[dict] | None:
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         rows = []
+        start = 2  # the line a record starts on (a quoted value may span lines); line 1 is the header
         for row in reader:
             if None in row:
-                batch.problems.error(
-                    str(path), row.get("id", ""), "", f"line {reader.line_num}: more values than columns"
-                )
+                batch.problems.error(str(path), row.get("id", ""), "", "more values than columns", start)
                 row.pop(None)
-            rows.append({k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in row.items() if k})
+            values = {k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in row.items() if k}
+            values["_line"] = start  # Batch.add keeps it as the row's line
+            rows.append(values)
+            start = reader.line_num + 1
         return rows
     except csv.Error as exc:
         batch.problems.error(str(path), "", "", f"not valid CSV: {exc}")
@@ -392,6 +397,27 @@ def read_csv_folder(folder: Path, csv_files: list[Path], batch: Batch, root: Pat
         rows = read_csv(path, batch)
         for row in rows or []:
             batch.add(table, row, str(path))
+    read_confidential_marker(package, folder, batch)
+
+
+def read_confidential_marker(package: dict | None, folder: Path, batch: Batch) -> None:
+    """A Meetpoint partner-internal package lists its confidential locations (the CSV columns cannot say it):
+    they are imported confidential, with their public area."""
+    marked = (package or {}).get(CONFIDENTIAL_MARKER)
+    if not isinstance(marked, list):
+        return
+    file = str(folder / "datapackage.json")
+    locations = batch.tables.get("location", {})
+    for entry in marked:
+        if not isinstance(entry, dict) or str(entry.get("id", "")) not in locations:
+            continue
+        values = {"id": str(entry["id"]), CONFIDENTIAL_FLAG: True}
+        if entry.get("public_area"):
+            values[PUBLIC_AREA_FIELD] = str(entry["public_area"])
+        batch.add("location", values, file)
+    batch.notes.append(
+        f"{file}: a partner-internal export; its {len(marked)} confidential location(s) stay confidential"
+    )
 
 
 def read_path(path: Path, batch: Batch, max_bytes: int) -> None:

@@ -6,7 +6,7 @@ signed-in members get the exact place. Empty optional values are left out (an em
 break the schema's formats); required keys are always present.
 """
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -40,6 +40,13 @@ def _time(value: time | None) -> str | None:
 
 def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def moment(value: datetime | None) -> str | None:
+    """A time as Table Schema's datetime form (and RFC 3339's): UTC, whole seconds, `Z`."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 def _zone(name: str) -> ZoneInfo | None:
@@ -90,9 +97,14 @@ def service_queryset() -> QuerySet:
     )
 
 
-def organization_queryset() -> QuerySet:
+def organization_queryset(*, with_services: bool = False) -> QuerySet:
+    """Organizations with what organization_object nests; `with_services`: their services fully nested too."""
+    services = service_queryset() if with_services else Service.objects.all()
     return Organization.objects.prefetch_related(
-        "phones", "contacts", Prefetch("locations", queryset=location_queryset())
+        "phones",
+        "contacts",
+        Prefetch("locations", queryset=location_queryset()),
+        Prefetch("services", queryset=services.filter(status=Service.Status.ACTIVE).order_by("name", "id")),
     )
 
 
@@ -273,7 +285,10 @@ def location_object(location: Location, membership) -> dict:
     return _compact(obj, keep=("id", "location_type"))
 
 
-def organization_object(organization: Organization, membership, *, nested: bool = True) -> dict:
+def organization_object(
+    organization: Organization, membership, *, nested: bool = True, services: str | None = None
+) -> dict:
+    """`services`: None (left out), "summary" (one-to-one fields) or "full" (fully nested) — its active ones."""
     obj = {
         "id": str(organization.id),
         "name": organization.name,
@@ -295,7 +310,11 @@ def organization_object(organization: Organization, membership, *, nested: bool 
             contacts=[contact_object(x) for x in organization.contacts.all()],
             locations=[location_object(x, membership) for x in organization.locations.all()],
         )
-    return _compact(obj, keep=("id", "name", "description"))
+    if services == "full":
+        obj["services"] = [service_object(x, membership) for x in organization.services.all()]
+    elif services == "summary":
+        obj["services"] = [service_summary(x) for x in organization.services.all()]
+    return _compact(obj, keep=("id", "name", "description", "services"))
 
 
 def service_at_location_object(sal: ServiceAtLocation, membership, *, with_service: bool = False) -> dict:
@@ -347,7 +366,7 @@ def capacity_object(capacity) -> dict:
             "available": capacity.available,
             "maximum": capacity.maximum,
             "description": capacity.description,
-            "updated": capacity.updated.isoformat(),
+            "updated": moment(capacity.updated),
         },
         keep=("id", "unit", "available", "updated"),
     )
@@ -377,8 +396,20 @@ def service_summary(service: Service) -> dict:
     """The one-to-one fields of a service (HSDS list endpoints without `full`)."""
     obj = {"id": str(service.id), "organization_id": str(service.organization_id)}
     obj.update({name: getattr(service, name) for name in SERVICE_FIELDS})
-    obj["last_modified"] = _iso(service.last_modified)
+    obj["last_modified"] = moment(service.last_modified)
+    obj["assured_date"] = _iso(service.assured_date)
+    obj["assurer_email"] = service.assurer_email
     return _compact(obj, keep=("id", "name", "status"))
+
+
+def service_minimal(service: Service) -> dict:
+    """HSDS `minimal`: the id and when it changed (with name and status, which the schema requires)."""
+    return {
+        "id": str(service.id),
+        "name": service.name,
+        "status": service.status,
+        "last_modified": moment(service.last_modified),
+    }
 
 
 def service_object(service: Service, membership) -> dict:

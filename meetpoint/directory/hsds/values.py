@@ -2,6 +2,7 @@
 and returns None or "" when the value is unusable, so one run finds every problem."""
 
 import math
+import re
 import uuid
 from datetime import date, datetime, time
 
@@ -13,16 +14,33 @@ from meetpoint.directory.hsds.ids import to_uuid
 from meetpoint.directory.hsds.problems import Problems
 
 
+def is_web_address(value: str) -> bool:
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def mend_web_address(value: str) -> str | None:
+    """A web address as feeds miswrite it, made whole (or None when it is none at all)."""
+    mended = re.sub(r"\\+", "/", value)
+    mended = re.sub(r"^(https?):/+(?=[^/])", r"\1://", mended, flags=re.IGNORECASE)
+    if "://" not in mended:
+        mended = f"https://{mended}"
+    return mended if is_web_address(mended) else None
+
+
 class ValueReader:
     problems: Problems
     source: str
     known: dict[type, set]
 
-    def err(self, row: Row, name: str, message: str) -> None:
-        self.problems.error(row.where(name), row.raw_id, name, message)
+    def err(self, row: Row, name: str, message: str, done: str = "") -> None:
+        self.problems.error(row.where(name), row.raw_id, name, message, row.line, done)
 
-    def warn(self, row: Row, name: str, message: str) -> None:
-        self.problems.warning(row.where(name), row.raw_id, name, message)
+    def warn(self, row: Row, name: str, message: str, done: str = "") -> None:
+        self.problems.warning(row.where(name), row.raw_id, name, message, row.line, done)
 
     def id_of(self, raw) -> uuid.UUID:
         return to_uuid(raw, self.source)
@@ -79,13 +97,22 @@ class ValueReader:
         for sign in ("+", "-"):
             if sign in core[1:]:
                 core = core[: core.index(sign, 1)]  # "09:00+01:00": the offset is in the schedule's timezone
-        for fmt in ("%H:%M:%S", "%H:%M", "%H:%M:%S.%f", "%H%M"):
+        for fmt in ("%H:%M:%S", "%H:%M", "%H:%M:%S.%f"):
             try:
                 return datetime.strptime(core, fmt).time()
             except ValueError:
                 continue
         if core in ("24:00", "24:00:00"):
             return time(23, 59, 59)
+        # Lenient readings that real feeds need ("9:00am", "9am", "9:00 P.M.", "0900"), each reported.
+        compact = core.replace(" ", "").replace(".", "")
+        for fmt in ("%I:%M%p", "%I%p", "%I%M%p", "%H%M"):
+            try:
+                read = datetime.strptime(compact, fmt).time()
+            except ValueError:
+                continue
+            self.warn(row, name, f"{value!r} is not HH:MM; read as {read:%H:%M}")
+            return read
         self.err(row, name, f"{value!r} is not a time (HH:MM or HH:MM:SS)")
         return None
 
@@ -118,8 +145,14 @@ class ValueReader:
             try:
                 URLValidator(schemes=["http", "https"])(value)
             except ValidationError:
-                self.warn(row, name, f"{value!r} is not a web address; left empty")
-                return ""
+                # Real feeds write "www.example.org", "https:/example.org" and "example.org\\path": each is
+                # stored in its plain form and reported.
+                mended = mend_web_address(value)
+                if mended is None:
+                    self.warn(row, name, f"{value!r} is not a web address; left empty")
+                    return ""
+                self.warn(row, name, f"{value!r} is not a full web address; stored as {mended}")
+                value = mended
             if len(value) > 500:
                 self.warn(row, name, "longer than 500 characters; left empty")
                 return ""

@@ -102,3 +102,23 @@ def test_refer_button_only_for_members_who_may_refer(world):
     assert refer in world.client(world.home.staff).get(url).content.decode()
     assert refer not in world.client(world.home.viewer).get(url).content.decode()
     assert refer not in world.client().get(url).content.decode()
+
+
+def test_capacity_is_shown_as_of_its_source_time_and_flagged_when_stale(world, directory, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetpoint.directory.models import ServiceCapacity
+
+    settings.MEETPOINT_CAPACITY_STALE_DAYS = 7
+    capacity = ServiceCapacity.objects.create(
+        service=directory.spanish_food, unit_name="places", available=12
+    )
+    url = reverse("directory:service", args=[directory.spanish_food.pk])
+    fresh = world.client().get(url).content.decode()
+    assert "12 places available" in fresh and "as of" in fresh and "may be out of date" not in fresh
+    # a two-year-old figure from a feed keeps its own time, and the page says it may be out of date
+    ServiceCapacity.objects.filter(pk=capacity.pk).update(updated=timezone.now() - timedelta(days=730))
+    stale = world.client().get(url).content.decode()
+    assert "may be out of date" in stale

@@ -116,7 +116,13 @@ def test_revoking_consent_stops_disclosure_at_once_everywhere(world, receiver, m
         assert after["list"][field] is None
     assert after["api"]["state"] == "sent"  # the referral itself still exists for the receiver
     fhir = json.loads(after["fhir"])
-    assert [entry["resource"]["resourceType"] for entry in fhir["entry"]] == ["ServiceRequest", "Task"]
+    # no Consent for the receiver any more; the two organizations stay (they are no detail of the person)
+    assert [entry["resource"]["resourceType"] for entry in fhir["entry"]] == [
+        "ServiceRequest",
+        "Task",
+        "Organization",
+        "Organization",
+    ]
     # The sender keeps seeing what it wrote.
     own = world.client(world.home.staff).get(f"/api/v1/referrals/{referral.pk}").json()
     assert own["reason"] == "Wants to start buprenorphine today." and own["consent"]["revoked_at"]
