@@ -274,10 +274,11 @@ MEETPOINT_PAGE_SIZE = envint("MEETPOINT_PAGE_SIZE", 20, minimum=1)
 MEETPOINT_MAX_PAGE_SIZE = envint("MEETPOINT_MAX_PAGE_SIZE", 100, minimum=1)
 MEETPOINT_MAX_RADIUS_KM = envint("MEETPOINT_MAX_RADIUS_KM", 500, minimum=1)
 MEETPOINT_SEARCH_CACHE_ENTRIES = envint("MEETPOINT_SEARCH_CACHE_ENTRIES", 2000, minimum=0)
+MEETPOINT_MAP_TILES = envstr("MEETPOINT_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MEETPOINT_MAP_TILES_ATTRIBUTION = envstr("MEETPOINT_MAP_TILES_ATTRIBUTION", "© OpenStreetMap contributors")
+MEETPOINT_HSDS_MAX_FILE_MB = envint("MEETPOINT_HSDS_MAX_FILE_MB", 100, minimum=1)
 # Everyday search words and the service types they mean; empty: the list Meetpoint ships (directory/synonyms.py).
 MEETPOINT_SEARCH_SYNONYMS_FILE = envstr("MEETPOINT_SEARCH_SYNONYMS_FILE", "")
-MEETPOINT_MAP_TILES = envstr("MEETPOINT_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-MEETPOINT_HSDS_MAX_FILE_MB = envint("MEETPOINT_HSDS_MAX_FILE_MB", 100, minimum=1)
 # A service capacity older than this many days is shown as possibly out of date.
 MEETPOINT_CAPACITY_STALE_DAYS = envint("MEETPOINT_CAPACITY_STALE_DAYS", 7, minimum=1)
 

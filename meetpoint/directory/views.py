@@ -83,16 +83,14 @@ def map_view(request: HttpRequest) -> HttpResponse:
     form, results = _run_search(
         request, per_page=getattr(settings, "MEETPOINT_MAX_PAGE_SIZE", 100), always=True
     )
-    tiles = getattr(settings, "MEETPOINT_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    tiles = settings.MEETPOINT_MAP_TILES
     context = {
         "form": form,
         "results": results,
         # The street map loads only when the visitor asks (map.js); an empty setting offers none at all.
         "tiles": tiles,
         "tiles_host": urlsplit(tiles).netloc.replace("{s}.", "") or _("this site"),
-        "tiles_attribution": getattr(
-            settings, "MEETPOINT_MAP_TILES_ATTRIBUTION", "© OpenStreetMap contributors"
-        ),
+        "tiles_attribution": settings.MEETPOINT_MAP_TILES_ATTRIBUTION,
         "center": _region_centre(),
         **_page_links(request, results),
     }

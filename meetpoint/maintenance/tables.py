@@ -26,6 +26,7 @@ SEEDED_BY_MIGRATIONS = frozenset(
         "directory.taxonomy",
         "directory.taxonomyterm",
         "inventory.supplyitem",
+        "alerts.substanceofconcern",
     }
 )
 
