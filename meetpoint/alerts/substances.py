@@ -24,6 +24,42 @@ CHECKED_SUBSTANCES = tuple(
     )
 )
 
+# The substances of concern listed from the start (data migration 0002); a site administrator keeps the list in the
+# Django admin afterwards (advice, active), so loading never overwrites an existing row.
+LISTED_SUBSTANCES_OF_CONCERN = [
+    (
+        "xylazine",
+        "Xylazine",
+        "Xylazine (tranq) found: carry wound care supplies and xylazine test strips; naloxone still reverses the "
+        "opioid, so give it and rescue breaths; people may stay sedated after breathing returns.",
+    ),
+    (
+        "nitazenes",
+        "Nitazenes",
+        "Nitazenes found: very strong opioids; carry extra naloxone (more than one dose may be needed), do not use "
+        "alone, start low.",
+    ),
+    (
+        "medetomidine",
+        "Medetomidine",
+        "Medetomidine found: a sedative naloxone does not reverse; give naloxone for the opioid, keep people on "
+        "their side and watch for slow heart rate; withdrawal can be severe, refer to care.",
+    ),
+    (
+        "carfentanil",
+        "Carfentanil",
+        "Carfentanil found: far stronger than fentanyl; carry several doses of naloxone, call 911, do not use alone.",
+    ),
+]
+
+
+def load_listed_substances(substance_model) -> None:
+    """Create each listed substance of concern that is missing (used by the data migration, so it takes the
+    historical model; tests that empty the database, transaction=True, call it again)."""
+    for code, name, advice in LISTED_SUBSTANCES_OF_CONCERN:
+        substance_model.objects.get_or_create(code=code, defaults={"name": name, "advice": advice})
+
+
 # Participant-code shapes programs use (DOMAIN.md): 2 letters + 4 digits; 3 letters + 2 digits (+ a letter);
 # 2 letters + sex + 4 digits. A sample code must look like none of them.
 PARTICIPANT_CODE_SHAPES = (

@@ -44,8 +44,11 @@ def accept_and_enrol(page, link: str, username: str, password: str) -> list[str]
 
 
 def sign_out(page) -> None:
+    """Opens the phone's menu (a closed <details> on a narrow screen), then signs out from it, as a user would."""
+    page.locator("#menu > summary").click()
     page.locator("nav").get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state()
+    # The sign-out first clears what the phone saved (layout.js), then posts: wait for the signed-out page itself.
+    page.locator("body[data-signed-in=no]").wait_for()
 
 
 @pytest.mark.browser
