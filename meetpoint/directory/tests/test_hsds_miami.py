@@ -7,10 +7,12 @@ export run on a slice of it (30 organizations with everything that hangs off the
 
 import csv
 import io
+import os
 import zipfile
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from meetpoint.accounts.models import Organization
 from meetpoint.directory.hsds.export import export_directory
@@ -78,6 +80,13 @@ def miami_slice(miami_feed, tmp_path_factory) -> Path:
 
 @pytest.mark.django_db
 def test_the_miami_feed_imports_with_partial(miami_feed):
+    # The whole feed is ~58,000 rows; on PostgreSQL every write also runs the search-index triggers, which takes
+    # minutes on a 2-core machine. CI imports the whole feed on SQLite and the slice below on both databases;
+    # set MEETPOINT_FULL_FEED_TESTS=1 to import the whole feed on PostgreSQL too.
+    if connection.vendor == "postgresql" and not os.environ.get("MEETPOINT_FULL_FEED_TESTS"):
+        pytest.skip(
+            "the whole Miami feed is imported on SQLite; MEETPOINT_FULL_FEED_TESTS=1 runs it here too"
+        )
     _, feed_services = read_table(miami_feed, "services.csv")
     _, feed_organizations = read_table(miami_feed, "organizations.csv")
     result = run_import(miami_feed, partial=True)
