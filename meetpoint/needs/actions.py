@@ -100,7 +100,12 @@ def set_aliases(area: Area, aliases: list[str], organization: Organization | Non
     with transaction.atomic():
         area.aliases = sorted({alias.strip() for alias in aliases if alias.strip()})
         area.save(update_fields=["aliases", "updated"])
-        audit.record("needs.area.aliases_set", obj=area, detail={"area": area.code, "aliases": area.aliases})
+        audit.record(
+            "needs.area.aliases_set",
+            organization=organization,  # the owner's chain; the network's for a site administrator's area
+            obj=area,
+            detail={"area": area.code, "aliases": area.aliases},
+        )
     return area
 
 

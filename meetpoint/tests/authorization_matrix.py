@@ -111,8 +111,12 @@ PAGES: dict[str, Entry] = {
     "POST /account/members/": member(
         roles=ADMIN, body={"email": "new.member@example.org", "role": "staff", "language": "en"}, ok=FORM
     ),
-    "POST /account/invitations/<int:invitation_id>/resend/": own(params={"invitation_id": "invitation"}),
-    "POST /account/invitations/<int:invitation_id>/revoke/": own(params={"invitation_id": "invitation"}),
+    "POST /account/invitations/<int:invitation_id>/resend/": own(
+        params={"invitation_id": "member_invitation"}
+    ),
+    "POST /account/invitations/<int:invitation_id>/revoke/": own(
+        params={"invitation_id": "member_invitation"}
+    ),
     "POST /account/members/<int:membership_id>/unlock/": own(params={"membership_id": "home_membership"}),
     "POST /account/members/<int:membership_id>/reset-two-factor/": own(
         params={"membership_id": "home_membership"}
@@ -682,8 +686,12 @@ API: dict[str, Entry] = {
     "POST /api/v1/accounts/invitations": member(
         roles=ADMIN, body={"email": "new.member@example.org", "role": "viewer"}, ok=frozenset({201, 409})
     ),
-    "POST /api/v1/accounts/invitations/{invitation_id}/resend": own(params={"invitation_id": "invitation"}),
-    "POST /api/v1/accounts/invitations/{invitation_id}/revoke": own(params={"invitation_id": "invitation"}),
+    "POST /api/v1/accounts/invitations/{invitation_id}/resend": own(
+        params={"invitation_id": "member_invitation"}
+    ),
+    "POST /api/v1/accounts/invitations/{invitation_id}/revoke": own(
+        params={"invitation_id": "member_invitation"}
+    ),
     "POST /api/v1/accounts/members/{membership_id}/unlock": own(params={"membership_id": "home_membership"}),
     "GET /api/v1/outcomes/agreements": member(),
     "POST /api/v1/outcomes/agreements": member(

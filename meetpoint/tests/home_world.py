@@ -347,7 +347,7 @@ def _build() -> HomeWorld:
     # A member invitation the home organization's admin sent, still waiting for an answer.
     from meetpoint.accounts import actions as accounts
 
-    o["invitation"] = accounts.invite_member(
+    o["member_invitation"] = accounts.invite_member(
         home.admin.user, home.admin, org, "new.colleague@example.org", "staff", "en"
     )[0]
     return hw

@@ -52,10 +52,20 @@ NOT_ACTIONS = {
     "meetpoint.education.actions.new_pairing_token": "makes a random code",
     "meetpoint.education.actions.normalize_token": "a rule",
     "meetpoint.education.invitations.invitable": "a validator",
+    "meetpoint.accounts.actions.invitation_by_token": "a read",
+    "meetpoint.accounts.actions.enrolment_token": "makes a signed code",
+    "meetpoint.accounts.actions.check_enrolment_token": "a validator",
+    "meetpoint.accounts.actions.request_email_change": "checks the password and makes the link; nothing changes yet",
+    "meetpoint.alerts.actions.webhooks_need_https": "reads a setting",
+    "meetpoint.alerts.actions.known_substances": "a read",
+    "meetpoint.accounts.actions.may_manage": "a rule",
+    "meetpoint.outcomes.actions.colliding_agreement": "a validator",
     # parts of another action: they run inside its transaction, and its event names what they did
     "meetpoint.participants.actions.find_or_create_participant": "part of an encounter or screening",
     "meetpoint.inventory.actions.distribution.record_distribution": "part of outreach.encounter.recorded",
     "meetpoint.inventory.actions.distribution.record_distributions_bulk": "the demo loader's and import's bulk path",
+    "meetpoint.accounts.actions.new_recovery_codes": "part of confirm_authenticator and replace_recovery_codes",
+    "meetpoint.alerts.actions.notify": "part of the alert's opening or publishing: queues its deliveries",
     "meetpoint.education.invitations.set_invited": "part of an event's creation or change (invitation.send)",
     "meetpoint.education.actions.submit_answer_sheet": "one education.survey.answered event per survey on it",
     "meetpoint.outcomes.actions.run_exchanges": "one event per package sent and per open-data period published",
@@ -64,7 +74,12 @@ NOT_ACTIONS = {
 # network's chain.
 NETWORK_EVENTS = {
     "accounts.user.deactivated": "an account may belong to several organizations",
-    "needs.area.aliases_set": "a community-needs area that no organization owns",
+    "account.two_factor.enrolled": "a person's own account, which may belong to several organizations",
+    "account.recovery_codes.replaced": "a person's own account, which may belong to several organizations",
+    "account.email.changed": "a person's own account, which may belong to several organizations",
+    "account.sessions.signed_out": "a person's own account, which may belong to several organizations",
+    "alert.closed": "a bad-batch alert is every partner's; the cron that ends it after quiet days acts for none",
+    "needs.area.aliases_set": "a community-needs area that no organization owns (the site administrator's)",
 }
 
 
@@ -165,7 +180,35 @@ def the_rest(hw) -> None:
     accounts.deactivate_organization(spare)
     accounts.deactivate_user(accounts.add_member(spare, "closed-program-admin", "admin").user)
 
+    # accounts: member invitations, joining, two-step sign-in, e-mail and sessions
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    accounts.resend_invitation(home.admin.user, home.admin, o["member_invitation"].pk)
+    accounts.revoke_invitation(home.admin.user, home.admin, o["member_invitation"].pk)
+    _invitation, link = accounts.invite_member(
+        home.admin.user, home.admin, home.organization, "joiner@example.org", "staff", "en"
+    )
+    joiner = accounts.accept_invitation(link, "joiner", "a-long-enough-passphrase-42").user
+    _invitation, link = accounts.invite_member(
+        coalition.admin.user, coalition.admin, coalition.organization, "joiner@example.org", "viewer", "en"
+    )
+    accounts.accept_invitation_as(link, joiner)
+    device = TOTPDevice.objects.create(user=joiner, name="phone", confirmed=False)
+    accounts.confirm_authenticator(joiner, device)
+    accounts.replace_recovery_codes(joiner)
+    joiner_membership = joiner.memberships.get(organization=home.organization)
+    accounts.reset_second_factor(home.admin.user, home.admin, joiner_membership)
+    accounts.unlock_account(home.admin.user, home.admin, joiner_membership)
+    change = accounts.request_email_change(joiner, "joiner.new@example.org", "a-long-enough-passphrase-42")
+    accounts.confirm_email_change(joiner, change)
+    accounts.sign_out_other_sessions(joiner, None)
+    site_admin = get_user_model().objects.create_superuser("site-admin", "site@example.org", "x")
+    accounts.create_organization_with_admin(site_admin, "New Partner", "other", "first@example.org", "en")
+
     # directory
+    directory.name_exact_place_partner(home.admin, coalition.organization.pk)
+    directory.remove_exact_place_partner(home.admin, coalition.organization.pk)
     schedule = o["schedule"]
     directory.update_schedule(
         schedule, directory.ScheduleInput(opens_at=time(10), closes_at=time(16), weekday=schedule.weekday)
@@ -242,6 +285,18 @@ def the_rest(hw) -> None:
     withdrawn = invitations.invite(home.staff, o["take_back"], coalition.organization.pk)
     invitations.withdraw(home.staff, withdrawn)
 
+    # alerts
+    from meetpoint.alerts import actions as alerts
+
+    alert = o["alert"]
+    alerts.acknowledge(home.admin, alert)
+    alerts.annotate(home.admin, alert, "Outreach sent to the block.")
+    alerts.publish(home.admin, alert)
+    alerts.close(home.admin, alert, "Quiet again.")
+    alerts.confirm_sample(home.staff, o["sample"], alerts.ConfirmationIn(method="lab", found=["fentanyl"]))
+    alerts.end_quiet_bad_batches(today + timedelta(days=365))
+    alerts.unsubscribe(home.admin, o["subscription"])
+
     # policy
     bill = o["policy"]
     policy.update_policy(home.staff, bill, title="Good Samaritan ordinance (amended)")
@@ -253,7 +308,10 @@ def the_rest(hw) -> None:
 
     # needs
     needs.import_area_data("GEOID,overdose_deaths\n42003010300,7\n", layout="generic", membership=home.admin)
-    needs.set_aliases(Area.objects.get(code="42003010300"), ["152"])
+    needs.choose_needs_source(home.admin, None)
+    needs.set_aliases(
+        Area.objects.get(code="42003010300", owner=home.organization), ["152"], home.organization
+    )
 
     # outcomes
     dataset = o["open_dataset"]
@@ -261,6 +319,11 @@ def the_rest(hw) -> None:
     outcomes.run_exchanges(today)
     if not dataset.releases.exists():
         outcomes.publish_release(dataset, period_containing(dataset.time_grain, last_month.start), today)
+    release = dataset.releases.first()
+    outcomes.correct_release(home.admin, release, "A late record.")
+    outcomes.withdraw_release(home.admin, dataset.releases.order_by("-pk").first(), "Published by mistake.")
+    outcomes.correct_package(home.admin, o["package"], "A late record.")
+    outcomes.withdraw_package(home.admin, o["agreement"].packages.order_by("-pk").first(), "Sent by mistake.")
     outcomes.withdraw_open_dataset(home.admin, dataset)
     outcomes.end_agreement(home.admin, o["agreement"])
 

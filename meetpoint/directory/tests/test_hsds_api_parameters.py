@@ -99,13 +99,18 @@ def test_the_public_directory_may_be_read_from_another_origin(world, hsds, clien
     assert "Access-Control-Allow-Origin" not in client.get("/api/v1/schema/", HTTP_ORIGIN="https://x.org")
 
 
-@pytest.mark.parametrize("side", ["home", "outsider"])
+@pytest.mark.parametrize("side", ["home", "outsider", "named partner"])
 def test_the_ndjson_stream_keeps_the_confidential_rule(world, hsds, side):
-    """The public gets the approximate area of a confidential site; any signed-in partner member the place."""
+    """The public gets the approximate area of a confidential site; the exact place is need-to-know: the site's
+    own organization and the partners it names, not every signed-in member."""
+    from meetpoint.directory import actions as directory
+
     public = b"".join(
         world.client().get(f"{API}/service_at_locations", {"format": "ndjson"}).streaming_content
     )
     assert str(HIDDEN_LAT).encode() not in public
-    member = world.client(getattr(world, side).viewer)
+    if side == "named partner":
+        directory.name_exact_place_partner(world.home.admin, world.outsider.organization.pk)
+    member = world.client((world.home if side == "home" else world.outsider).viewer)
     exact = b"".join(member.get(f"{API}/service_at_locations", {"format": "ndjson"}).streaming_content)
-    assert str(HIDDEN_LAT).encode() in exact
+    assert (str(HIDDEN_LAT).encode() in exact) == (side != "outsider")

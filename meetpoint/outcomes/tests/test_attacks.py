@@ -137,8 +137,15 @@ def test_a_quarter_minus_the_months_already_shared_gives_no_unreleased_month_bac
     monthly = agreement_between(
         world, ["test_naloxone_kits"], place_grain="county", valid_from=date(2025, 1, 1)
     )
+    # One partner may not share an indicator twice with one recipient over overlapping dates, so the quarterly
+    # package goes to another recipient; the attacker pools what both recipients hold.
     quarterly = agreement_between(
-        world, ["test_naloxone_kits"], time_grain="quarter", place_grain="county", valid_from=date(2025, 1, 1)
+        world,
+        ["test_naloxone_kits"],
+        time_grain="quarter",
+        place_grain="county",
+        valid_from=date(2025, 1, 1),
+        recipient=world.outsider.organization,
     )
     for month in (NOV, DEC):  # the monthly agreement started in November: October was never released
         actions.deliver_package(monthly, month, TODAY)
@@ -162,8 +169,15 @@ def test_late_records_are_not_the_difference_between_old_and_new_packages(world,
     for month in (OCT, NOV, DEC):
         actions.deliver_package(monthly, month, TODAY)
     add(records, home, NOV, "naloxone", 3, day=20)  # three November reports synced late
+    # One partner may not share an indicator twice with one recipient over overlapping dates, so the quarterly
+    # package goes to another recipient; the attacker pools what both recipients hold.
     quarterly = agreement_between(
-        world, ["test_naloxone_kits"], time_grain="quarter", place_grain="county", valid_from=date(2025, 1, 1)
+        world,
+        ["test_naloxone_kits"],
+        time_grain="quarter",
+        place_grain="county",
+        valid_from=date(2025, 1, 1),
+        recipient=world.outsider.organization,
     )
     quarter = actions.deliver_package(quarterly, Q4, TODAY)
     # The quarter is made of the frozen months (12 + 12 + 12), not the live 39: 39 - 36 would give the 3 late
