@@ -18,7 +18,7 @@ ADMIN = frozenset({"admin"})
 
 
 class MemberInvitationIn(Schema):
-    email: str = Field(max_length=254)
+    email: str = Field(max_length=254, json_schema_extra={"format": "email"})
     role: Literal["admin", "staff", "analyst", "viewer"]
     language: Literal["en", "es"] = "en"
 

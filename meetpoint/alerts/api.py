@@ -2,6 +2,7 @@
 samples, subscriptions; the public alerts without sign-in."""
 
 from datetime import date
+from typing import Literal
 from uuid import UUID
 
 from django.http import HttpRequest
@@ -23,7 +24,7 @@ class CloseIn(Schema):
 
 class SampleIn(Schema):
     collected_on: date
-    method: str = Field(..., max_length=20)
+    method: Literal["test_strip", "ftir", "lab"]
     found: list[str] = Field(default_factory=list, max_length=30)
     not_found: list[str] = Field(default_factory=list, max_length=30)
     expected_substance: str = Field("", max_length=40)
@@ -35,7 +36,7 @@ class SampleIn(Schema):
 
 
 class ConfirmationIn(Schema):
-    method: str = Field(..., max_length=20)
+    method: Literal["test_strip", "ftir", "lab"]
     found: list[str] = Field(default_factory=list, max_length=30)
     not_found: list[str] = Field(default_factory=list, max_length=30)
     tested_on: date | None = None
@@ -54,7 +55,7 @@ class SampleOut(Schema):
 
 
 class SubscriptionIn(Schema):
-    kinds: list[str] = Field(..., max_length=5)
+    kinds: list[Literal["spike", "bad_batch"]] = Field(..., min_length=1, max_length=5)
     area: str = Field("", max_length=40)
     email: str = Field("", max_length=254)
     webhook_url: str = Field("", max_length=500)

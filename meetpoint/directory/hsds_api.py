@@ -57,8 +57,11 @@ class PageParams(Schema):
         le=settings.MEETPOINT_MAX_PAGE_SIZE,
         description="Results per page (default 20, at most 100).",
     )
+    # The enum is stated in the schema only: the view refuses any other value itself, with its own message.
     format: str = Field(
-        "json", description="`json` (paged) or `ndjson`: every result, one JSON object a line, streamed."
+        "json",
+        description="`json` (paged) or `ndjson`: every result, one JSON object a line, streamed.",
+        json_schema_extra={"enum": ["json", "ndjson"]},
     )
 
 
@@ -113,6 +116,8 @@ class OrganizationParams(Schema):
 # for an offset it cannot hold (page=9223372036854775807).
 MAX_PAGE = 1_000_000
 FORMATS = ("json", "ndjson")
+# format=ndjson answers the same objects, one a line: documented beside the paged JSON.
+NDJSON_DOC = {"responses": {200: {"content": {"application/x-ndjson": {"schema": {"type": "string"}}}}}}
 
 
 def paging(params: PageParams) -> tuple[int, int]:
@@ -266,7 +271,11 @@ def root(request: HttpRequest):
 
 
 @hsds_router.get(
-    "/services", response=ServicePage, exclude_none=True, summary="Search services (HSDS paged list)"
+    "/services",
+    response=ServicePage,
+    openapi_extra=NDJSON_DOC,
+    exclude_none=True,
+    summary="Search services (HSDS paged list)",
 )
 def list_services(request: HttpRequest, filters: Query[ServiceFilters]):
     membership = optional_membership(request)
@@ -325,7 +334,11 @@ def get_service(request: HttpRequest, service_id: str):
 
 
 @hsds_router.get(
-    "/organizations", response=OrganizationPage, exclude_none=True, summary="Organizations (HSDS paged list)"
+    "/organizations",
+    response=OrganizationPage,
+    openapi_extra=NDJSON_DOC,
+    exclude_none=True,
+    summary="Organizations (HSDS paged list)",
 )
 def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]):
     membership = optional_membership(request)
@@ -383,7 +396,11 @@ def get_organization(request: HttpRequest, organization_id: str, params: Query[O
 
 
 @hsds_router.get(
-    "/taxonomies", response=TaxonomyPage, exclude_none=True, summary="Taxonomies (HSDS paged list)"
+    "/taxonomies",
+    response=TaxonomyPage,
+    openapi_extra=NDJSON_DOC,
+    exclude_none=True,
+    summary="Taxonomies (HSDS paged list)",
 )
 def list_taxonomies(request: HttpRequest, filters: Query[PageParams]):
     page, per_page = paging(filters)
@@ -408,6 +425,7 @@ def get_taxonomy(request: HttpRequest, taxonomy_id: str):
 
 @hsds_router.get(
     "/taxonomy_terms",
+    openapi_extra=NDJSON_DOC,
     response=TaxonomyTermPage,
     exclude_none=True,
     summary="Taxonomy terms (HSDS paged list)",
@@ -454,6 +472,7 @@ def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 @hsds_router.get(
     "/service_at_locations",
+    openapi_extra=NDJSON_DOC,
     response=ServiceAtLocationPage,
     exclude_none=True,
     summary="Services at locations (HSDS paged list)",

@@ -1,7 +1,7 @@
 """Community needs API: imported areas beside reach, and the ranked "where to go next" list (members)."""
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from meetpoint.accounts.api_auth import member_auth
@@ -66,11 +66,22 @@ def _period(request: HttpRequest, period: str | None):
 ALLOWED = ["YYYY-MM (a month)", "YYYY-Qn (a quarter)", "YYYY (a year)", "that has ended"]
 
 
+# The forms of ALLOWED, stated in the schema (empty: the default period); whether the period has ended is
+# checked by the view, which also answers any other form itself, with ALLOWED.
+class PeriodQuery(Schema):
+    period: str | None = Field(
+        None,
+        description="A calendar month (2026-09), quarter (2026-Q3) or year (2026) that has ended; "
+        "default: the last quarter.",
+        json_schema_extra={"pattern": "^([1-9][0-9]{3}(-(0[1-9]|1[0-2])|-[Qq][1-4])?)?$"},
+    )
+
+
 @router.get("/areas", response={200: list[AreaOut], 400: PeriodRefusalOut}, auth=member_auth)
-def areas(request: HttpRequest, period: str | None = None):
+def areas(request: HttpRequest, query: Query[PeriodQuery]):
     """The organization's areas beside reach, for one fixed period that has ended (default: the last
     quarter). Counts of 1-10 are "<11" and figures that would give one back "*", for every role."""
-    rows, _found = queries.area_rows(_period(request, period), request.auth)
+    rows, _found = queries.area_rows(_period(request, query.period), request.auth)
     return [
         AreaOut(
             code=row.area.code,
@@ -86,12 +97,12 @@ def areas(request: HttpRequest, period: str | None = None):
 
 
 @router.get("/ranking", response={200: list[RankedOut], 400: PeriodRefusalOut}, auth=member_auth)
-def ranking(request: HttpRequest, purpose: str = "mobile", period: str | None = None):
+def ranking(request: HttpRequest, query: Query[PeriodQuery], purpose: str = "mobile"):
     """The organization's areas ranked for the next mobile-unit stops (purpose=mobile) or trainings
     (purpose=training), for one fixed period that has ended."""
     if purpose not in queries.PURPOSES:
         raise HttpError(400, "purpose must be 'mobile' or 'training'.")
-    ranked, found = queries.ranked_areas(_period(request, period), request.auth, purpose)
+    ranked, found = queries.ranked_areas(_period(request, query.period), request.auth, purpose)
     result = []
     for item in ranked:
         hidden = queries.hidden_parts(item, found, purpose)

@@ -96,6 +96,11 @@ SEMANTIC_RULES: dict[str, str] = {
     "GET /api/v1/inventory/movements": "item must be a code of the supply catalog",
     "GET /api/v1/referrals/": "state must be one of the referral states",
     "POST /api/v1/outcomes/agreements": "recipient must name an organization; indicators from the catalog",
+    "GET /api/v1/needs/areas": "the period must have ended (relative to today)",
+    "GET /api/v1/needs/ranking": "the period must have ended (relative to today)",
+    "POST /api/v1/alerts/samples": "collected within the last year; a known site, block group or point; "
+    "substances of the catalog (data, not schema)",
+    "POST /api/v1/alerts/subscriptions": "an area the organization may see; an HTTPS webhook unless allowed",
 }
 # Bodies the code deliberately reads leniently: the check that schema-violating data is refused is not applied.
 LENIENT_BODIES: dict[str, str] = {
