@@ -105,7 +105,7 @@ def sign_in(page, username: str, password: str = PASSWORD, next_url: str = "") -
     page.wait_for_load_state()
     if "/account/two-factor/" in page.url:
         device = TOTPDevice.objects.filter(user__username=username).order_by("-confirmed", "-id").first()
-        page.get_by_label("Code").fill(current_code(device))
+        page.get_by_label("Code", exact=True).fill(current_code(device))
         page.get_by_role("button", name="Continue").click()
         page.wait_for_load_state()
         if page.locator("#recovery-codes").count():  # the first sign-in shows the recovery codes once

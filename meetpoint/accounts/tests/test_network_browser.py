@@ -35,7 +35,7 @@ def accept_and_enrol(page, link: str, username: str, password: str) -> list[str]
     page.get_by_role("button", name="Create my account").click()
     page.wait_for_url("**/account/two-factor/**")
     assert page.locator("#otpauth-link").get_attribute("href").startswith("otpauth://totp/")
-    page.get_by_label("Code").fill(code_for(page.locator("#totp-secret").inner_text()))
+    page.get_by_label("Code", exact=True).fill(code_for(page.locator("#totp-secret").inner_text()))
     page.get_by_role("button", name="Continue").click()
     codes = page.locator("#recovery-codes code").all_inner_texts()
     assert len(codes) == 10

@@ -21,7 +21,7 @@ def test_partner_signs_in_on_a_phone(browser_page):
     assert len(secret) >= 16 and page.locator(".qr svg").count() == 1
     assert page.locator("#otpauth-link").get_attribute("href").startswith("otpauth://totp/")
     device = TOTPDevice.objects.get(user__username="riverbend-staff")
-    page.get_by_label("Code").fill(current_code(device))
+    page.get_by_label("Code", exact=True).fill(current_code(device))
     page.get_by_role("button", name="Continue").click()
     # Ten recovery codes, shown once, then on to the work.
     assert page.locator("#recovery-codes li").count() == 10
