@@ -269,18 +269,22 @@ def _store_package(
     agreement, period: Period, contents: dict, suppression: dict, **correction
 ) -> SharedPackage:
     contents["agreement"] = str(agreement.pk)
-    package = SharedPackage.objects.create(
-        agreement=agreement,
+    return _stored(SharedPackage, period, contents, suppression, agreement=agreement, **correction)
+
+
+def _stored(model, period: Period, contents: dict, suppression: dict, **fields):
+    """A package or an open release, frozen with its checksum and written to the release ledger."""
+    release = model.objects.create(
         period_start=period.start,
         period_end=period.end,
         period_label=period.label,
         contents=contents,
         suppression=suppression,
         checksum=releases.checksum(contents),
-        **correction,
+        **fields,
     )
-    releases.log_release(package)
-    return package
+    releases.log_release(release)
+    return release
 
 
 @dataclass
@@ -403,18 +407,7 @@ def _release_spec(dataset: OpenDataset, period: Period) -> releases.ReleaseSpec:
 
 def _store_release(dataset, period: Period, contents: dict, suppression: dict, **correction) -> OpenRelease:
     contents["dataset"] = dataset.slug
-    release = OpenRelease.objects.create(
-        dataset=dataset,
-        period_start=period.start,
-        period_end=period.end,
-        period_label=period.label,
-        contents=contents,
-        suppression=suppression,
-        checksum=releases.checksum(contents),
-        **correction,
-    )
-    releases.log_release(release)
-    return release
+    return _stored(OpenRelease, period, contents, suppression, dataset=dataset, **correction)
 
 
 @transaction.atomic
